@@ -1,0 +1,8 @@
+// The migrations in order. Listed statically so that the same list runs from TypeScript (tests)
+// and from the compiled JavaScript (the service), without globbing the file system.
+import type { Knex } from 'knex';
+import * as core from './20261123000001_core';
+
+export const migrations: Record<string, Knex.Migration> = {
+  '20261123000001_core': core,
+};

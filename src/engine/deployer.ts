@@ -1,0 +1,67 @@
+// Deploys BPMN documents: same content → the existing deployment; changed content → the next
+// version of each process key. Running instances stay on the version they started with.
+import crypto from 'node:crypto';
+import type { Logger } from 'winston';
+import type { Store } from '../store/store';
+import type { DefinitionRecord, DeploymentRecord } from '../store/types';
+import type { NewDefinition } from '../store/definition-store';
+import { decodeXml } from './bpmn-parser';
+import type { Clock } from './clock';
+import { compileDocument, type CompiledDocument } from './definition-compiler';
+import type { DefinitionRegistry } from './definition-registry';
+
+export interface DeployResult {
+  created: boolean;
+  deployment: DeploymentRecord;
+  definitions: DefinitionRecord[];
+}
+
+/**
+ * Which processes of a document become definitions: executable ones with a none start event;
+ * failing that, executable ones started by a message; failing that, every process (not startable).
+ */
+export function selectDefinitions(doc: CompiledDocument): NewDefinition[] {
+  const exec = doc.meta.processes.filter((p) => p.executable);
+  const startable = exec.filter((p) => p.info.noneStart);
+  if (startable.length) return startable.map((p) => ({ key: p.id, name: p.name, executable: true, startable: true, info: p.info }));
+  const byMessage = exec.filter((p) => p.info.messageStarts.length);
+  if (byMessage.length) return byMessage.map((p) => ({ key: p.id, name: p.name, executable: true, startable: false, info: p.info }));
+  return doc.meta.processes.map((p) => ({ key: p.id, name: p.name, executable: p.executable, startable: false, info: p.info }));
+}
+
+export class Deployer {
+  constructor(
+    private readonly store: Store,
+    private readonly registry: DefinitionRegistry,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async deploy(raw: Buffer | string, name: string): Promise<DeployResult> {
+    const xml = decodeXml(raw);
+    const hash = crypto.createHash('sha256').update(xml).digest('hex');
+    const existing = await this.existing(hash);
+    if (existing) return existing;
+
+    const doc = await compileDocument(xml);
+    const deployment: DeploymentRecord = { id: crypto.randomUUID(), name, contentHash: hash, deployedAt: this.clock.now().toISOString() };
+    let definitions: DefinitionRecord[];
+    try {
+      definitions = await this.store.definitions.insertDeployment(deployment, xml, selectDefinitions(doc));
+    } catch (err) {
+      // Another node deployed the same content at the same moment: answer with its deployment.
+      const raced = await this.existing(hash);
+      if (raced) return raced;
+      throw err;
+    }
+    for (const d of definitions) this.registry.remember(d, doc);
+    this.logger.info('deployed', { deployment: deployment.id, name, definitions: definitions.map((d) => `${d.key}@${d.version}`) });
+    return { created: true, deployment, definitions };
+  }
+
+  private async existing(hash: string): Promise<DeployResult | undefined> {
+    const deployment = await this.store.definitions.findDeploymentByHash(hash);
+    if (!deployment) return undefined;
+    return { created: false, deployment, definitions: await this.store.definitions.definitionsOfDeployment(deployment.id) };
+  }
+}

@@ -1,0 +1,65 @@
+// Opens the database named by a URL (sqlite:<path> or postgres://…), applies the dialect's
+// settings (WAL and foreign keys on SQLite) and runs the migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { migrations } from '../../migrations/index';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  knex: Knex;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: () => Promise.resolve(Object.keys(migrations)),
+  getMigrationName: (name) => name,
+  getMigration: (name) => Promise.resolve(migrations[name] as Knex.Migration),
+};
+
+export function openDatabase(url: string, options: { searchPath?: string; poolMax?: number } = {}): Database {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length) || ':memory:';
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('synchronous = NORMAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          done(null, conn);
+        },
+      },
+    });
+    return { knex, dialect: 'sqlite', close: () => knex.destroy() };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const knex = knexFactory({
+      client: 'pg',
+      connection: url,
+      pool: { min: 0, max: options.poolMax ?? 10 },
+      ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),
+    });
+    return { knex, dialect: 'postgres', close: () => knex.destroy() };
+  }
+  throw new Error(`unsupported database URL <${url}>: expected sqlite:<path> or postgres://…`);
+}
+
+export async function migrateLatest(db: Database): Promise<string[]> {
+  const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
+  return applied;
+}
+
+/** True when every known migration has been applied. */
+export async function migrationsCurrent(db: Database): Promise<boolean> {
+  const [, pending] = (await db.knex.migrate.list({ migrationSource })) as [unknown[], unknown[]];
+  return pending.length === 0;
+}

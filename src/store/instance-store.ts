@@ -1,0 +1,234 @@
+// Process instances: the row with its engine state and queryable columns, and the one
+// transaction that writes everything an event changed (guarded by the row's version).
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { parseJson, toIso } from './row-codec';
+import { StoreConflict, type EventOutcome, type InstanceRecord, type InstanceWithState, type Page, type PageQuery, type WaitingAt } from './types';
+
+type Row = Record<string, unknown>;
+
+const LIST_COLUMNS = [
+  'id',
+  'definition_id',
+  'definition_key',
+  'definition_version',
+  'business_key',
+  'state',
+  'started_by',
+  'started_at',
+  'ended_at',
+  'updated_at',
+  'variables',
+  'waiting_at',
+  'next_timer_at',
+  'version',
+];
+
+function toInstance(r: Row): InstanceRecord {
+  return {
+    id: String(r.id),
+    definitionId: String(r.definition_id),
+    definitionKey: String(r.definition_key),
+    definitionVersion: Number(r.definition_version),
+    businessKey: (r.business_key as string | null) ?? null,
+    state: r.state as InstanceRecord['state'],
+    startedBy: (r.started_by as string | null) ?? null,
+    startedAt: toIso(r.started_at) as string,
+    endedAt: toIso(r.ended_at),
+    updatedAt: toIso(r.updated_at) as string,
+    variables: parseJson<Record<string, unknown>>(r.variables, {}),
+    waitingAt: parseJson<WaitingAt[]>(r.waiting_at, []),
+    nextTimerAt: toIso(r.next_timer_at),
+    version: Number(r.version),
+  };
+}
+
+export interface InstanceFilter {
+  definitionKey?: string;
+  state?: string;
+  businessKey?: string;
+}
+
+export class InstanceStore {
+  constructor(private readonly knex: Knex) {}
+
+  async get(id: string): Promise<InstanceRecord | undefined> {
+    const row = (await this.knex('process_instances').select(LIST_COLUMNS).where({ id }).first()) as Row | undefined;
+    return row ? toInstance(row) : undefined;
+  }
+
+  async getWithState(id: string): Promise<InstanceWithState | undefined> {
+    const row = (await this.knex('process_instances').where({ id }).first()) as Row | undefined;
+    return row ? { ...toInstance(row), engineState: parseJson<unknown>(row.engine_state, null) } : undefined;
+  }
+
+  /** The version column only: lets a node check a cached engine without reading the state. */
+  async getVersion(id: string): Promise<number | undefined> {
+    const row = (await this.knex('process_instances').select('version').where({ id }).first()) as Row | undefined;
+    return row ? Number(row.version) : undefined;
+  }
+
+  async list(filter: InstanceFilter, page: PageQuery): Promise<Page<InstanceRecord>> {
+    const where = (q: Knex.QueryBuilder) => {
+      if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
+      if (filter.state) void q.where('state', filter.state);
+      if (filter.businessKey) void q.where('business_key', filter.businessKey);
+      return q;
+    };
+    const [countRow] = (await where(this.knex('process_instances').count({ n: '*' }))) as Row[];
+    const rows = (await where(this.knex('process_instances').select(LIST_COLUMNS))
+      .orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }])
+      .limit(page.limit)
+      .offset(page.offset)) as Row[];
+    return { items: rows.map(toInstance), total: Number(countRow?.n ?? 0) };
+  }
+
+  async openIncidentCounts(ids: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!ids.length) return out;
+    const rows = (await this.knex('incidents')
+      .select('process_instance_id')
+      .count({ n: '*' })
+      .whereIn('process_instance_id', ids)
+      .andWhere('state', 'open')
+      .groupBy('process_instance_id')) as Row[];
+    for (const r of rows) out.set(String(r.process_instance_id), Number(r.n));
+    return out;
+  }
+
+  /** Running instances with a timer due by `now`, oldest first. */
+  async dueTimers(now: string, limit: number): Promise<string[]> {
+    const rows = (await this.knex('process_instances')
+      .select('id')
+      .where('state', 'running')
+      .andWhere('next_timer_at', '<=', now)
+      .orderBy('next_timer_at')
+      .limit(limit)) as Row[];
+    return rows.map((r) => String(r.id));
+  }
+
+  /**
+   * Step 4 of every event: one transaction that saves the new state only if the row still has
+   * the version the event started from, and writes the rows derived from it.
+   */
+  async commitEvent(outcome: EventOutcome): Promise<void> {
+    const { instance } = outcome;
+    await this.knex.transaction(async (trx) => {
+      const columns = {
+        definition_id: instance.definitionId,
+        definition_key: instance.definitionKey,
+        definition_version: instance.definitionVersion,
+        business_key: instance.businessKey,
+        state: instance.state,
+        started_by: instance.startedBy,
+        started_at: instance.startedAt,
+        ended_at: instance.endedAt,
+        updated_at: instance.updatedAt,
+        variables: JSON.stringify(instance.variables),
+        waiting_at: JSON.stringify(instance.waitingAt),
+        next_timer_at: instance.nextTimerAt,
+        version: instance.version,
+        ...(instance.engineState === undefined ? {} : { engine_state: instance.engineState === null ? null : JSON.stringify(instance.engineState) }),
+      };
+      if (outcome.expectedVersion === null) {
+        await trx('process_instances').insert({ id: instance.id, ...columns });
+      } else {
+        const n = await trx('process_instances').where({ id: instance.id, version: outcome.expectedVersion }).update(columns);
+        if (n === 0) throw new StoreConflict('version', `instance <${instance.id}> changed since version ${outcome.expectedVersion}`);
+      }
+
+      const done = outcome.completedTask;
+      if (done) {
+        const n = await trx('tasks')
+          .where({ id: done.id, state: 'open' })
+          .update({ state: 'completed', completed_at: done.at, completed_by: done.by, variables: JSON.stringify(done.variables) });
+        if (n === 0) throw new StoreConflict('task-not-open', `task <${done.id}> is no longer open`);
+      }
+
+      await this.syncTasks(trx, outcome);
+
+      await trx('message_subscriptions').where({ process_instance_id: instance.id }).delete();
+      if (outcome.subscriptions.length) {
+        await trx('message_subscriptions').insert(
+          outcome.subscriptions.map((s) => ({
+            process_instance_id: s.processInstanceId,
+            kind: s.kind,
+            name: s.name,
+            element_ref: s.elementRef,
+            activity_id: s.activityId,
+            business_key: s.businessKey,
+            created_at: instance.updatedAt,
+          })),
+        );
+      }
+
+      if (outcome.history.length) {
+        await trx.batchInsert(
+          'history',
+          outcome.history.map((h) => ({
+            process_instance_id: instance.id,
+            definition_key: instance.definitionKey,
+            at: h.at,
+            activity_id: h.activityId,
+            activity_name: h.activityName,
+            activity_type: h.type,
+            event: h.event,
+            by: h.by ?? null,
+          })),
+          200,
+        );
+      }
+
+      for (const inc of outcome.incidents) {
+        await trx('incidents').insert({
+          id: inc.id,
+          process_instance_id: inc.processInstanceId,
+          definition_key: inc.definitionKey,
+          activity_id: inc.activityId,
+          kind: inc.kind,
+          message: inc.message,
+          retries: inc.retries,
+          state: inc.state,
+          created_at: inc.createdAt,
+          resolved_at: inc.resolvedAt,
+        });
+      }
+    });
+  }
+
+  /** Inserts newly waiting user tasks and cancels open ones the instance no longer waits at. */
+  private async syncTasks(trx: Knex.Transaction, outcome: EventOutcome): Promise<void> {
+    const instanceId = outcome.instance.id;
+    const open = (await trx('tasks').select('id', 'execution_id').where({ process_instance_id: instanceId, state: 'open' })) as Row[];
+    const openByExecution = new Map(open.map((r) => [String(r.execution_id), String(r.id)]));
+    const waiting = new Set(outcome.openTasks.map((t) => t.executionId));
+    const gone = [...openByExecution.entries()].filter(([exec]) => !waiting.has(exec)).map(([, id]) => id);
+    if (gone.length) {
+      await trx('tasks').whereIn('id', gone).update({ state: 'cancelled', completed_at: outcome.instance.updatedAt });
+    }
+    for (const task of outcome.openTasks) {
+      if (openByExecution.has(task.executionId)) continue;
+      const exists = (await trx('tasks').select('id').where({ process_instance_id: instanceId, execution_id: task.executionId }).first()) as
+        | Row
+        | undefined;
+      if (exists) continue;
+      await trx('tasks').insert({
+        id: task.id || crypto.randomUUID(),
+        process_instance_id: instanceId,
+        definition_key: task.definitionKey,
+        activity_id: task.activityId,
+        execution_id: task.executionId,
+        name: task.name,
+        candidate_groups: JSON.stringify(task.candidateGroups),
+        assignee: task.assignee,
+        state: 'open',
+        created_at: task.createdAt,
+        form: JSON.stringify(task.form),
+        variables: null,
+      });
+      if (task.candidateGroups.length) {
+        await trx('task_candidate_groups').insert(task.candidateGroups.map((g) => ({ task_id: task.id, group_name: g })));
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// The store: every repository over one database. Only this folder speaks Knex/SQL.
+import { DefinitionStore } from './definition-store';
+import { HistoryStore } from './history-store';
+import { IncidentStore } from './incident-store';
+import { InstanceStore } from './instance-store';
+import { SubscriptionStore } from './subscription-store';
+import { TaskStore } from './task-store';
+import { UserStore } from './user-store';
+import { migrationsCurrent, type Database } from './database';
+
+export class Store {
+  readonly definitions: DefinitionStore;
+  readonly instances: InstanceStore;
+  readonly tasks: TaskStore;
+  readonly subscriptions: SubscriptionStore;
+  readonly history: HistoryStore;
+  readonly incidents: IncidentStore;
+  readonly users: UserStore;
+
+  constructor(readonly db: Database) {
+    const k = db.knex;
+    this.definitions = new DefinitionStore(k);
+    this.instances = new InstanceStore(k);
+    this.tasks = new TaskStore(k);
+    this.subscriptions = new SubscriptionStore(k);
+    this.history = new HistoryStore(k);
+    this.incidents = new IncidentStore(k);
+    this.users = new UserStore(k);
+  }
+
+  /** Database reachable and migrations applied. */
+  async ready(): Promise<boolean> {
+    try {
+      await this.db.knex.raw('select 1');
+      return await migrationsCurrent(this.db);
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,160 @@
+// The records the store reads and writes, in the shapes the other layers use.
+
+export interface DeploymentRecord {
+  id: string;
+  name: string;
+  contentHash: string;
+  deployedAt: string;
+}
+
+export interface FormField {
+  id: string;
+  label: string;
+  type: 'string' | 'long' | 'boolean' | 'date' | 'enum';
+  required: boolean;
+  values?: Array<{ id: string; name: string }>;
+  defaultValue?: unknown;
+}
+
+export interface DefinitionInfo {
+  processId: string;
+  userTasks: Array<{ id: string; name: string }>;
+  messages: string[];
+  signals: string[];
+  timers: Array<{ activityId: string; kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }>;
+  messageStarts: Array<{ name: string; messageId: string; activityId: string }>;
+  noneStart: boolean;
+}
+
+export interface DefinitionRecord {
+  id: string;
+  key: string;
+  name: string | null;
+  version: number;
+  deploymentId: string;
+  contentHash: string;
+  executable: boolean;
+  startable: boolean;
+  deployedAt: string;
+  info: DefinitionInfo;
+}
+
+export type InstanceState = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface WaitingAt {
+  activityId: string;
+  activityName: string | null;
+  type: string;
+}
+
+export interface InstanceRecord {
+  id: string;
+  definitionId: string;
+  definitionKey: string;
+  definitionVersion: number;
+  businessKey: string | null;
+  state: InstanceState;
+  startedBy: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  updatedAt: string;
+  variables: Record<string, unknown>;
+  waitingAt: WaitingAt[];
+  nextTimerAt: string | null;
+  version: number;
+}
+
+export interface InstanceWithState extends InstanceRecord {
+  /** undefined leaves the stored state as it is (an event that failed keeps the last good state). */
+  engineState: unknown;
+}
+
+export type TaskState = 'open' | 'completed' | 'cancelled';
+
+export interface TaskRecord {
+  id: string;
+  processInstanceId: string;
+  definitionKey: string;
+  activityId: string;
+  executionId: string;
+  name: string | null;
+  candidateGroups: string[];
+  assignee: string | null;
+  state: TaskState;
+  createdAt: string;
+  completedAt: string | null;
+  completedBy: string | null;
+  form: { fields: FormField[] };
+  variables: Record<string, unknown> | null;
+}
+
+export interface SubscriptionRecord {
+  processInstanceId: string;
+  kind: 'message' | 'signal';
+  name: string;
+  elementRef: string;
+  activityId: string;
+  businessKey: string | null;
+}
+
+export interface HistoryRecord {
+  at: string;
+  activityId: string | null;
+  activityName: string | null;
+  type: string | null;
+  event: string;
+  by?: string | null;
+}
+
+export interface IncidentRecord {
+  id: string;
+  processInstanceId: string;
+  definitionKey: string;
+  activityId: string | null;
+  kind: string;
+  message: string;
+  retries: number;
+  state: 'open' | 'resolved';
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  groups: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface PageQuery {
+  limit: number;
+  offset: number;
+}
+
+/** Everything one handled event changes, written in one transaction. */
+export interface EventOutcome {
+  instance: InstanceWithState;
+  /** null when the instance row is new. */
+  expectedVersion: number | null;
+  /** User tasks waiting now (inserted if new, by instance + execution id). */
+  openTasks: TaskRecord[];
+  /** The task this event completed, which must still be open. */
+  completedTask?: { id: string; by: string | null; variables: Record<string, unknown>; at: string };
+  subscriptions: SubscriptionRecord[];
+  history: HistoryRecord[];
+  incidents: IncidentRecord[];
+}
+
+export class StoreConflict extends Error {
+  constructor(
+    readonly reason: 'version' | 'task-not-open',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreConflict';
+  }
+}
