@@ -138,14 +138,24 @@ export class ProcessRuntime {
     if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${taskId}> is ${task.state}, cannot complete it again`);
     const values = validateForm(task.form.fields, variables, `task <${task.activityId}>`);
     const at = this.clock.now().toISOString();
-    const instance = await this.runEvent(
-      task.processInstanceId,
-      async (runner) => {
-        const ok = await runner.completeUserTask(task.executionId, values, actor.name);
-        if (!ok) throw new AppError('TASK_NOT_OPEN', `task <${taskId}> no longer waits in instance <${task.processInstanceId}>`);
-      },
-      { human: true, completedTask: { id: task.id, by: actor.name, variables: values, at } },
-    );
+    let instance: InstanceRecord;
+    try {
+      instance = await this.runEvent(
+        task.processInstanceId,
+        async (runner) => {
+          const ok = await runner.completeUserTask(task.executionId, values, actor.name);
+          if (!ok) throw new AppError('TASK_NOT_OPEN', `task <${taskId}> no longer waits in instance <${task.processInstanceId}>`);
+        },
+        { human: true, completedTask: { id: task.id, by: actor.name, variables: values, at } },
+      );
+    } catch (err) {
+      // A concurrent completion may have ended the instance meanwhile: report the task.
+      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') {
+        const now = await this.store.tasks.get(taskId);
+        if (now && now.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${taskId}> is ${now.state}, cannot complete it again`);
+      }
+      throw err;
+    }
     this.metrics.onTaskCompleted?.(task.definitionKey);
     return { task: { ...task, state: 'completed', completedAt: at, completedBy: actor.name, variables: values }, instance };
   }

@@ -47,6 +47,7 @@ export interface InstanceFilter {
   definitionKey?: string;
   state?: string;
   businessKey?: string;
+  startedBy?: string;
 }
 
 export class InstanceStore {
@@ -73,6 +74,7 @@ export class InstanceStore {
       if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
       if (filter.state) void q.where('state', filter.state);
       if (filter.businessKey) void q.where('business_key', filter.businessKey);
+      if (filter.startedBy) void q.where('started_by', filter.startedBy);
       return q;
     };
     const [countRow] = (await where(this.knex('process_instances').count({ n: '*' }))) as Row[];

@@ -1,0 +1,35 @@
+// The Express application: open operational routes, then the authenticated /api.
+import express, { type Express } from 'express';
+import { authenticate } from './auth';
+import type { HttpContext } from './context';
+import { errorHandler, notFoundHandler } from './problem';
+import { definitionRoutes } from './routes/definition-routes';
+import { incidentRoutes } from './routes/incident-routes';
+import { instanceRoutes } from './routes/instance-routes';
+import { messageRoutes } from './routes/message-routes';
+import { opsRoutes } from './routes/ops-routes';
+import { taskRoutes } from './routes/task-routes';
+import { userRoutes } from './routes/user-routes';
+
+export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(ctx.metrics.middleware());
+  app.use(opsRoutes(ctx, version));
+
+  const api = express.Router();
+  api.use(express.json({ limit: ctx.config.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
+  api.use(authenticate(ctx.users));
+  api.use(definitionRoutes(ctx));
+  api.use(instanceRoutes(ctx));
+  api.use(taskRoutes(ctx));
+  api.use(messageRoutes(ctx));
+  api.use(incidentRoutes(ctx));
+  api.use(userRoutes(ctx));
+  app.use('/api', api);
+
+  app.use(notFoundHandler());
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

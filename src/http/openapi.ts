@@ -1,0 +1,87 @@
+// The OpenAPI 3.1 description, generated from the same zod schemas that validate requests.
+import { z } from 'zod';
+import * as s from './schemas';
+
+type Op = { summary: string; body?: z.ZodType; xml?: boolean; query?: z.ZodObject; ok: [number, z.ZodType | null]; errors?: number[]; open?: boolean };
+
+const ops: Record<string, Record<string, Op>> = {
+  '/api/deployments': { post: { summary: 'Deploy BPMN XML (raw body or multipart files)', xml: true, ok: [201, null], errors: [400, 413] } },
+  '/api/process-definitions': { get: { summary: 'Latest version per key (?allVersions=true for all)', ok: [200, s.listOf(s.processDefinitionSchema)] } },
+  '/api/process-definitions/{key}': { get: { summary: 'A definition (latest version)', ok: [200, s.processDefinitionSchema], errors: [404] } },
+  '/api/process-definitions/{key}/xml': { get: { summary: 'The BPMN as deployed, with its diagram', ok: [200, null], errors: [404] } },
+  '/api/process-definitions/{key}/start': { post: { summary: 'Start an instance', body: s.startBody, ok: [201, s.processInstanceSchema], errors: [400, 404, 409] } },
+  '/api/process-instances': { get: { summary: 'List instances', query: s.instanceQuery, ok: [200, s.listOf(s.processInstanceSchema)] } },
+  '/api/process-instances/{id}': {
+    get: { summary: 'An instance', ok: [200, s.processInstanceSchema], errors: [404] },
+    delete: { summary: 'Cancel an instance', ok: [204, null], errors: [404, 409] },
+  },
+  '/api/process-instances/{id}/history': { get: { summary: 'Activity history, oldest first', ok: [200, null], errors: [404] } },
+  '/api/tasks': { get: { summary: 'Task list', query: s.taskQuery, ok: [200, s.listOf(s.taskSchema)] } },
+  '/api/tasks/{id}': { get: { summary: 'A task', ok: [200, s.taskSchema], errors: [404] } },
+  '/api/tasks/{id}/claim': { post: { summary: 'Claim a task', ok: [200, s.taskSchema], errors: [404, 409] } },
+  '/api/tasks/{id}/complete': { post: { summary: 'Complete a task with form values', body: s.completeBody, ok: [200, null], errors: [400, 403, 404, 409] } },
+  '/api/messages': { post: { summary: 'Correlate a message', body: s.messageBody, ok: [200, null], errors: [400, 404] } },
+  '/api/signals': { post: { summary: 'Broadcast a signal', body: s.signalBody, ok: [200, null], errors: [400] } },
+  '/api/incidents': { get: { summary: 'Incidents', query: s.incidentQuery, ok: [200, s.listOf(s.incidentSchema)] } },
+  '/api/incidents/{id}/retry': { post: { summary: 'Run the failed step again', ok: [200, null], errors: [404, 409] } },
+  '/api/users': {
+    get: { summary: 'Users (admin)', ok: [200, s.listOf(s.userSchema)] },
+    post: { summary: 'Create a user; the token is shown once', body: s.userBody, ok: [201, null], errors: [400, 409] },
+  },
+  '/api/users/{id}': { delete: { summary: 'Delete a user', ok: [204, null], errors: [404] } },
+  '/api/me': { get: { summary: 'The caller', ok: [200, s.userSchema] } },
+  '/health': { get: { summary: 'Process alive', ok: [200, null], open: true } },
+  '/ready': { get: { summary: 'Database reachable and migrated', ok: [200, null], errors: [503], open: true } },
+  '/metrics': { get: { summary: 'Prometheus metrics', ok: [200, null], open: true } },
+};
+
+function schema(zodType: z.ZodType): unknown {
+  return z.toJSONSchema(zodType, { io: 'input', unrepresentable: 'any' });
+}
+
+export function buildOpenApi(version: string): unknown {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, methods] of Object.entries(ops)) {
+    paths[path] = {};
+    for (const [method, op] of Object.entries(methods)) {
+      const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      if (op.query) {
+        for (const [name, field] of Object.entries(op.query.shape)) params.push({ name, in: 'query', required: false, schema: schema(field as z.ZodType) as { type: string } });
+      }
+      const responses: Record<string, unknown> = {
+        [op.ok[0]]: { description: 'Success', ...(op.ok[1] ? { content: { 'application/json': { schema: schema(op.ok[1]) } } } : {}) },
+      };
+      for (const code of [...(op.errors ?? []), ...(op.open ? [] : [401, 403])]) {
+        responses[code] = { description: 'Problem', content: { 'application/problem+json': { schema: schema(s.problemSchema) } } };
+      }
+      paths[path][method] = {
+        summary: op.summary,
+        ...(params.length ? { parameters: params } : {}),
+        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body) } } } } : {}),
+        ...(op.xml
+          ? { requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } }, 'multipart/form-data': { schema: { type: 'object' } } } } }
+          : {}),
+        ...(op.open ? { security: [] } : {}),
+        responses,
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'procflow', version, description: 'BPMN 2.0 process service: deploy, run and drive processes.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}
+
+export const DOCS_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>procflow API</title>
+<style>body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}code{background:#f3f3f3;padding:1px 4px}
+.op{border-bottom:1px solid #ddd;padding:.4em 0}.m{display:inline-block;width:4.5em;font-weight:bold;text-transform:uppercase}</style></head>
+<body><h1>procflow API</h1><p>The machine-readable description is at <a href="/openapi.json">/openapi.json</a>. Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+<div id="ops">loading…</div><script>
+fetch('/openapi.json').then(r=>r.json()).then(doc=>{const el=document.getElementById('ops');el.textContent='';
+for(const [p,ms] of Object.entries(doc.paths))for(const [m,op] of Object.entries(ms)){const d=document.createElement('div');d.className='op';
+const b=document.createElement('span');b.className='m';b.textContent=m;const c=document.createElement('code');c.textContent=p;
+d.append(b,c,document.createTextNode(' — '+op.summary+' ('+Object.keys(op.responses).join(', ')+')'));el.append(d);}});
+</script></body></html>`;

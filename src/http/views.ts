@@ -1,0 +1,66 @@
+// Records → the API's shapes (API.md): the only place that decides what a client sees.
+import type { DefinitionRecord, IncidentRecord, InstanceRecord, TaskRecord } from '../store/types';
+
+export function definitionView(d: DefinitionRecord) {
+  return {
+    id: d.id,
+    key: d.key,
+    name: d.name,
+    version: d.version,
+    deploymentId: d.deploymentId,
+    deployedAt: d.deployedAt,
+    executable: d.executable,
+    startable: d.startable,
+    userTasks: d.info.userTasks ?? [],
+    messages: d.info.messages ?? [],
+    timers: d.info.timers ?? [],
+  };
+}
+
+export function instanceView(i: InstanceRecord, incidents: number) {
+  return {
+    id: i.id,
+    definitionId: i.definitionId,
+    definitionKey: i.definitionKey,
+    definitionVersion: i.definitionVersion,
+    businessKey: i.businessKey,
+    state: i.state,
+    startedAt: i.startedAt,
+    endedAt: i.endedAt,
+    variables: i.variables,
+    waitingAt: i.waitingAt,
+    incidents,
+  };
+}
+
+export function taskView(t: TaskRecord, variables?: Record<string, unknown>) {
+  return {
+    id: t.id,
+    processInstanceId: t.processInstanceId,
+    definitionKey: t.definitionKey,
+    activityId: t.activityId,
+    name: t.name,
+    candidateGroups: t.candidateGroups,
+    assignee: t.assignee,
+    state: t.state,
+    createdAt: t.createdAt,
+    completedAt: t.completedAt,
+    completedBy: t.completedBy,
+    form: t.form,
+    variables: t.variables ?? variables ?? {},
+  };
+}
+
+export function incidentView(i: IncidentRecord) {
+  return {
+    id: i.id,
+    processInstanceId: i.processInstanceId,
+    activityId: i.activityId,
+    kind: i.kind,
+    message: i.message,
+    createdAt: i.createdAt,
+    resolvedAt: i.resolvedAt,
+    retries: i.retries,
+    state: i.state,
+  };
+}

@@ -1,0 +1,130 @@
+// The composition root: config → store → engine → jobs → http, and graceful shutdown.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { loadConfig, type Config } from './config';
+import { ScaledClock } from './engine/clock';
+import { DefinitionRegistry } from './engine/definition-registry';
+import { Deployer } from './engine/deployer';
+import { deployDirectory } from './engine/process-directory';
+import { ProcessRuntime } from './engine/process-runtime';
+import { ServiceRegistry } from './engine/service-registry';
+import { UserDirectory } from './domain/user-directory';
+import { createApp } from './http/app';
+import { HttpMetrics } from './http/metrics';
+import { TimerPoller } from './jobs/timer-poller';
+import { createLogger, serializeError, type Logger } from './log/logger';
+import { migrateLatest, openDatabase } from './store/database';
+import { Store } from './store/store';
+
+export interface Service {
+  app: Express;
+  store: Store;
+  runtime: ProcessRuntime;
+  users: UserDirectory;
+  services: ServiceRegistry;
+  logger: Logger;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Listen on this port (0 = any free port). */
+  listen?: boolean;
+  logger?: Logger;
+  /** Postgres schema to use (tests run one schema per file). */
+  searchPath?: string;
+  /** Register handlers for service-task topics before processes are deployed. */
+  registerServices?: (registry: ServiceRegistry) => void;
+}
+
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = openDatabase(config.databaseUrl, options.searchPath ? { searchPath: options.searchPath } : {});
+  const applied = await migrateLatest(db);
+  if (applied.length) logger.info('migrations applied', { migrations: applied });
+  const store = new Store(db);
+  const clock = new ScaledClock(config.clockSpeed);
+  const services = new ServiceRegistry();
+  options.registerServices?.(services);
+  const metrics = new HttpMetrics();
+  const registry = new DefinitionRegistry(store);
+  const deployer = new Deployer(store, registry, clock, logger.child({ component: 'deployer' }));
+  const runtime = new ProcessRuntime(
+    store,
+    registry,
+    clock,
+    services,
+    logger.child({ component: 'runtime' }),
+    { cacheSize: config.engineCacheSize, budgetActivities: config.eventBudgetActivities, budgetMs: config.eventBudgetMs },
+    metrics.runtime(),
+  );
+  const users = new UserDirectory(store, clock);
+  await users.ensureAdmin(config.adminToken, logger);
+  await deployDirectory(config.processesDir, deployer, logger.child({ component: 'deployer' }));
+  const timers = new TimerPoller(runtime, logger.child({ component: 'timers' }));
+  timers.start();
+
+  const app = createApp({ config, store, runtime, deployer, users, clock, logger, metrics });
+  let server: http.Server | undefined;
+  let url = '';
+  if (options.listen !== false) {
+    server = http.createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server?.once('error', reject);
+      server?.listen(config.port, config.host, () => resolve());
+    });
+    const addr = server.address() as AddressInfo;
+    url = `http://${config.host}:${addr.port}`;
+    logger.info(`procflow listening on ${url} (database: ${db.dialect})`);
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        });
+      }
+      await timers.stop();
+      await runtime.close();
+      await db.close();
+    })();
+    return closing;
+  };
+  return { app, store, runtime, users, services, logger, url, close };
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const service = await startService(config, { logger });
+  const shutdown = (signal: string) => {
+    logger.info(`${signal} received, shutting down`);
+    service.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error('shutdown failed', { error: serializeError(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`procflow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
