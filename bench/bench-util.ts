@@ -13,7 +13,8 @@ export function envIntList(name: string, fallback: number[], min = 1): number[] 
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const list = raw.split(',').map((s) => Number(s.trim()));
-  if (!list.length || list.some((n) => !Number.isInteger(n) || n < min)) throw new Error(`${name} must be a comma-separated list of integers ≥ ${min}, found <${raw}>`);
+  if (!list.length || list.some((n) => !Number.isInteger(n) || n < min))
+    throw new Error(`${name} must be a comma-separated list of integers ≥ ${min}, found <${raw}>`);
   return list;
 }
 

@@ -122,7 +122,18 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['tokens', 'users', 'incidents', 'history', 'message_subscriptions', 'task_candidate_groups', 'tasks', 'process_instances', 'process_definitions', 'deployments']) {
+  for (const table of [
+    'tokens',
+    'users',
+    'incidents',
+    'history',
+    'message_subscriptions',
+    'task_candidate_groups',
+    'tasks',
+    'process_instances',
+    'process_definitions',
+    'deployments',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

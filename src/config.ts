@@ -13,7 +13,11 @@ const schema = z.object({
   PROCFLOW_CRM_URL: z.string().url().optional(),
   PROCFLOW_MCSRVSTAT_URL: z.string().url().default('https://api.mcsrvstat.us'),
   PROCFLOW_SMTP_URL: z.string().optional(),
-  PROCFLOW_MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  PROCFLOW_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   PROCFLOW_EVENT_BUDGET_MS: z.coerce.number().int().positive().default(2000),
   PROCFLOW_EVENT_BUDGET_ACTIVITIES: z.coerce.number().int().positive().default(10000),
   PROCFLOW_ENGINE_CACHE_SIZE: z.coerce.number().int().min(0).default(500),

@@ -117,8 +117,7 @@ function describeActivity(el: ModdleElement, processId: string, lanes: Map<strin
     if (initiator) meta.initiator = initiator;
   }
   const messageRef = (eventDefinition(el, 'bpmn:MessageEventDefinition')?.messageRef ?? (el.$type === 'bpmn:ReceiveTask' ? el.messageRef : undefined)) as
-    | ModdleElement
-    | undefined;
+    ModdleElement | undefined;
   if (messageRef?.id) meta.message = { id: messageRef.id, name: str(messageRef.name) ?? messageRef.id };
   const signalRef = eventDefinition(el, 'bpmn:SignalEventDefinition')?.signalRef as ModdleElement | undefined;
   if (signalRef?.id) meta.signal = { id: signalRef.id, name: str(signalRef.name) ?? signalRef.id };

@@ -28,7 +28,7 @@ export function expressionFunctions(clock: Clock): Functions {
   return {
     now: () => clock.now().toISOString(),
     number: (v) => Number(v),
-    string: (v) => (v === null || v === undefined ? '' : String(v as string)),
+    string: (v) => (v === null || v === undefined ? '' : String(v)),
   };
 }
 

@@ -177,8 +177,7 @@ class Parser {
       if (this.isOp('.')) {
         this.next();
         const tok = this.next();
-        if (tok.t !== 'id' && !(tok.t === 'op' && /^[a-z]+$/.test(tok.v)))
-          throw this.error(`expected a property name at ${tok.pos}`);
+        if (tok.t !== 'id' && !(tok.t === 'op' && /^[a-z]+$/.test(tok.v))) throw this.error(`expected a property name at ${tok.pos}`);
         const name = tok.t === 'id' ? tok.v : (Object.keys(WORD_OPS).find((w) => WORD_OPS[w] === tok.v) ?? tok.v);
         node = { k: 'member', obj: node, prop: { k: 'lit', v: name } };
       } else if (this.isOp('[')) {
@@ -344,6 +343,6 @@ export function resolveTemplate(text: string, scope: Scope, fns: Functions = {})
   if (whole) return evaluateExpression(whole[1] as string, scope, fns);
   return text.replace(TEMPLATE, (_m, body: string) => {
     const v = evaluateExpression(body, scope, fns);
-    return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string);
+    return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   });
 }

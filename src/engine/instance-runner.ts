@@ -174,8 +174,8 @@ export class InstanceRunner {
     // A resume re-emits waits and re-runs services: record no history for it.
     runner.recording = false;
     await runner.guard(async () => {
-      runner.engine.recover(engineState as never);
-      await runner.engine.resume({ listener: runner.listener } as never);
+      runner.engine.recover(engineState);
+      await runner.engine.resume({ listener: runner.listener });
     });
     await runner.settle();
     runner.recording = true;
@@ -453,7 +453,7 @@ export class InstanceRunner {
       (output) => {
         clearTimeout(timer);
         if (this.detached) return;
-        const vars = output && typeof output === 'object' ? (output as Record<string, unknown>) : {};
+        const vars = output && typeof output === 'object' ? output : {};
         this.mergeVariables(activity.environment.variables, vars);
         this.deadline = Date.now() + this.options.budgetMs;
         this.callSafely(() => callback(null, vars));
@@ -468,7 +468,10 @@ export class InstanceRunner {
           return;
         }
         // The instance stays at the task with an incident; a retry recovers and runs it again.
-        this.serviceFailures.push({ activityId: activity.id, message: `service task <${activity.id}> (topic <${topic}>) failed: ${err instanceof Error ? err.message : String(err)}` });
+        this.serviceFailures.push({
+          activityId: activity.id,
+          message: `service task <${activity.id}> (topic <${topic}>) failed: ${err instanceof Error ? err.message : String(err)}`,
+        });
         this.externalWaits.set(executionId, { activityId: activity.id, topic, callback });
       },
     );
@@ -522,7 +525,7 @@ export class InstanceRunner {
       if (!text) return null;
       if (!hasTemplate(text)) return text;
       const v = resolveTemplate(text, scopeOf({ environment: { variables: this.variables } }), expressionFunctions(this.options.clock));
-      return v === undefined || v === null || v === '' ? null : String(v as string);
+      return v === undefined || v === null || v === '' ? null : String(v);
     };
     const groups = meta.candidateGroups.flatMap((g) => (resolve(g) ?? '').split(',').map((x) => x.trim())).filter(Boolean);
     return {

@@ -133,7 +133,10 @@ export class ProcessRuntime {
     const task = await this.store.tasks.get(taskId);
     if (!task) throw new AppError('TASK_NOT_FOUND', `task <${taskId}> does not exist`);
     if (!mayActOnTask(actor, task)) {
-      throw new AppError('NOT_A_CANDIDATE', `user <${actor.name}> may not act on task <${taskId}> (candidate groups: ${task.candidateGroups.join(', ') || 'none'}; assignee: ${task.assignee ?? 'none'})`);
+      throw new AppError(
+        'NOT_A_CANDIDATE',
+        `user <${actor.name}> may not act on task <${taskId}> (candidate groups: ${task.candidateGroups.join(', ') || 'none'}; assignee: ${task.assignee ?? 'none'})`,
+      );
     }
     if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${taskId}> is ${task.state}, cannot complete it again`);
     const values = validateForm(task.form.fields, variables, `task <${task.activityId}>`);
@@ -173,7 +176,13 @@ export class ProcessRuntime {
   }
 
   async correlateMessage(
-    input: { messageName: string; processInstanceId?: string; businessKey?: string; correlationKeys?: Record<string, unknown>; variables?: Record<string, unknown> },
+    input: {
+      messageName: string;
+      processInstanceId?: string;
+      businessKey?: string;
+      correlationKeys?: Record<string, unknown>;
+      variables?: Record<string, unknown>;
+    },
     actor: Actor | null,
   ): Promise<string[]> {
     const variables = input.variables ?? {};
@@ -208,7 +217,12 @@ export class ProcessRuntime {
     throw new AppError('MESSAGE_NOT_CORRELATED', `nothing waits for message <${input.messageName}>${describeTarget(input)}`);
   }
 
-  private async startByMessage(messageName: string, businessKey: string | null, variables: Record<string, unknown>, actor: Actor | null): Promise<InstanceRecord | null> {
+  private async startByMessage(
+    messageName: string,
+    businessKey: string | null,
+    variables: Record<string, unknown>,
+    actor: Actor | null,
+  ): Promise<InstanceRecord | null> {
     const latest = await this.store.definitions.list(false);
     const record = latest.find((d) => d.executable && d.info.messageStarts?.some((m) => m.name === messageName));
     if (!record) return null;
@@ -261,7 +275,16 @@ export class ProcessRuntime {
       if (row.state !== 'running' && row.state !== 'failed') throw new AppError('INSTANCE_ENDED', `process instance <${instanceId}> is ${row.state}`);
       this.evict(instanceId);
       const now = this.clock.now().toISOString();
-      const instance: InstanceWithState = { ...row, state: 'cancelled', endedAt: now, updatedAt: now, waitingAt: [], nextTimerAt: null, version: row.version + 1, engineState: undefined };
+      const instance: InstanceWithState = {
+        ...row,
+        state: 'cancelled',
+        endedAt: now,
+        updatedAt: now,
+        waitingAt: [],
+        nextTimerAt: null,
+        version: row.version + 1,
+        engineState: undefined,
+      };
       try {
         await this.store.instances.commitEvent({
           instance,
@@ -317,10 +340,16 @@ export class ProcessRuntime {
         } else {
           // 2. recover a new engine from the saved state and resume it
           if (cached) this.evict(instanceId);
-          const withState = 'engineState' in row ? (row as InstanceWithState) : await this.store.instances.getWithState(instanceId);
+          const withState = 'engineState' in row ? row : await this.store.instances.getWithState(instanceId);
           if (!withState?.engineState) throw new AppError('INSTANCE_ENDED', `process instance <${instanceId}> has no state to resume`);
           const definition = await this.registry.get(row.definitionId);
-          runner = await InstanceRunner.recover(definition, { id: row.id, businessKey: row.businessKey }, withState.engineState, row.variables, this.runnerOptions);
+          runner = await InstanceRunner.recover(
+            definition,
+            { id: row.id, businessKey: row.businessKey },
+            withState.engineState,
+            row.variables,
+            this.runnerOptions,
+          );
         }
         this.cache.delete(instanceId);
         // 3. apply the event and run until every token waits or ends
@@ -371,7 +400,15 @@ export class ProcessRuntime {
       this.logger.warn('instance failed', { instance: base.id, definition: base.definitionKey, reason: snap.failure.message });
       engineState = isNew ? null : undefined;
     }
-    if (snap.state !== 'running') history.push({ at: now, activityId: null, activityName: null, type: 'process', event: `instance-${snap.state === 'completed' ? 'end' : snap.state}`, by: null });
+    if (snap.state !== 'running')
+      history.push({
+        at: now,
+        activityId: null,
+        activityName: null,
+        type: 'process',
+        event: `instance-${snap.state === 'completed' ? 'end' : snap.state}`,
+        by: null,
+      });
     if (by !== undefined && !snap.failure) history.push({ at: now, activityId: null, activityName: null, type: 'process', event: 'incident-retry', by });
     return {
       instance: {

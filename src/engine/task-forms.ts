@@ -9,7 +9,9 @@ function coerce(field: FormField, value: unknown): { ok: true; value: unknown } 
       return typeof value === 'string' ? { ok: true, value } : { ok: false, message: `expected a string, found ${typeof value}` };
     case 'long': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      return typeof n === 'number' && Number.isInteger(n) ? { ok: true, value: n } : { ok: false, message: `expected an integer, found ${JSON.stringify(value)}` };
+      return typeof n === 'number' && Number.isInteger(n)
+        ? { ok: true, value: n }
+        : { ok: false, message: `expected an integer, found ${JSON.stringify(value)}` };
     }
     case 'boolean':
       if (typeof value === 'boolean') return { ok: true, value };

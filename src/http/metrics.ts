@@ -5,11 +5,34 @@ import type { RuntimeMetrics } from '../engine/process-runtime';
 
 export class HttpMetrics {
   readonly registry = new client.Registry();
-  private readonly started = new client.Counter({ name: 'procflow_instances_started_total', help: 'Process instances started', labelNames: ['definition'], registers: [this.registry] });
-  private readonly ended = new client.Counter({ name: 'procflow_instances_ended_total', help: 'Process instances ended, by final state', labelNames: ['definition', 'state'], registers: [this.registry] });
-  private readonly tasks = new client.Counter({ name: 'procflow_task_completions_total', help: 'User tasks completed', labelNames: ['definition'], registers: [this.registry] });
-  private readonly conflicts = new client.Counter({ name: 'procflow_lock_conflicts_total', help: 'Events that found the instance changed by someone else', registers: [this.registry] });
-  readonly jobLag = new client.Gauge({ name: 'procflow_job_lag_seconds', help: 'How late the oldest due timer was when last picked up', registers: [this.registry] });
+  private readonly started = new client.Counter({
+    name: 'procflow_instances_started_total',
+    help: 'Process instances started',
+    labelNames: ['definition'],
+    registers: [this.registry],
+  });
+  private readonly ended = new client.Counter({
+    name: 'procflow_instances_ended_total',
+    help: 'Process instances ended, by final state',
+    labelNames: ['definition', 'state'],
+    registers: [this.registry],
+  });
+  private readonly tasks = new client.Counter({
+    name: 'procflow_task_completions_total',
+    help: 'User tasks completed',
+    labelNames: ['definition'],
+    registers: [this.registry],
+  });
+  private readonly conflicts = new client.Counter({
+    name: 'procflow_lock_conflicts_total',
+    help: 'Events that found the instance changed by someone else',
+    registers: [this.registry],
+  });
+  readonly jobLag = new client.Gauge({
+    name: 'procflow_job_lag_seconds',
+    help: 'How late the oldest due timer was when last picked up',
+    registers: [this.registry],
+  });
   private readonly latency = new client.Histogram({
     name: 'procflow_http_request_duration_seconds',
     help: 'HTTP request latency',

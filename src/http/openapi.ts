@@ -9,7 +9,9 @@ const ops: Record<string, Record<string, Op>> = {
   '/api/process-definitions': { get: { summary: 'Latest version per key (?allVersions=true for all)', ok: [200, s.listOf(s.processDefinitionSchema)] } },
   '/api/process-definitions/{key}': { get: { summary: 'A definition (latest version)', ok: [200, s.processDefinitionSchema], errors: [404] } },
   '/api/process-definitions/{key}/xml': { get: { summary: 'The BPMN as deployed, with its diagram', ok: [200, null], errors: [404] } },
-  '/api/process-definitions/{key}/start': { post: { summary: 'Start an instance', body: s.startBody, ok: [201, s.processInstanceSchema], errors: [400, 404, 409] } },
+  '/api/process-definitions/{key}/start': {
+    post: { summary: 'Start an instance', body: s.startBody, ok: [201, s.processInstanceSchema], errors: [400, 404, 409] },
+  },
   '/api/process-instances': { get: { summary: 'List instances', query: s.instanceQuery, ok: [200, s.listOf(s.processInstanceSchema)] } },
   '/api/process-instances/{id}': {
     get: { summary: 'An instance', ok: [200, s.processInstanceSchema], errors: [404] },
@@ -46,7 +48,8 @@ export function buildOpenApi(version: string): unknown {
     for (const [method, op] of Object.entries(methods)) {
       const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
       if (op.query) {
-        for (const [name, field] of Object.entries(op.query.shape)) params.push({ name, in: 'query', required: false, schema: schema(field as z.ZodType) as { type: string } });
+        for (const [name, field] of Object.entries(op.query.shape))
+          params.push({ name, in: 'query', required: false, schema: schema(field as z.ZodType) as { type: string } });
       }
       const responses: Record<string, unknown> = {
         [op.ok[0]]: { description: 'Success', ...(op.ok[1] ? { content: { 'application/json': { schema: schema(op.ok[1]) } } } : {}) },
@@ -59,7 +62,12 @@ export function buildOpenApi(version: string): unknown {
         ...(params.length ? { parameters: params } : {}),
         ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body) } } } } : {}),
         ...(op.xml
-          ? { requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } }, 'multipart/form-data': { schema: { type: 'object' } } } } }
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/xml': { schema: { type: 'string' } }, 'multipart/form-data': { schema: { type: 'object' } } },
+              },
+            }
           : {}),
         ...(op.open ? { security: [] } : {}),
         responses,

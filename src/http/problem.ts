@@ -20,7 +20,10 @@ export function problemBody(code: ErrorCode, detail: string, req: Request, error
 }
 
 export function sendProblem(res: Parameters<RequestHandler>[1], req: Request, err: AppError): void {
-  res.status(err.status).type('application/problem+json').send(JSON.stringify(problemBody(err.code, err.detail, req, err.errors)));
+  res
+    .status(err.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problemBody(err.code, err.detail, req, err.errors)));
 }
 
 export function notFoundHandler(): RequestHandler {

@@ -119,7 +119,15 @@ export const problemSchema = z.object({
   instance: z.string(),
   code: z.string(),
   errors: z
-    .array(z.object({ pointer: z.string().optional(), elementId: z.string().optional(), message: z.string(), line: z.number().optional(), column: z.number().optional() }))
+    .array(
+      z.object({
+        pointer: z.string().optional(),
+        elementId: z.string().optional(),
+        message: z.string(),
+        line: z.number().optional(),
+        column: z.number().optional(),
+      }),
+    )
     .optional(),
 });
 

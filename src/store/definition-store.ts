@@ -51,11 +51,7 @@ export class DefinitionStore {
    * Stores a deployment and its definitions, each at the next version of its key. A unique
    * violation (another node deployed the same file at the same moment) is reported to the caller.
    */
-  async insertDeployment(
-    deployment: DeploymentRecord,
-    xml: string,
-    definitions: NewDefinition[],
-  ): Promise<DefinitionRecord[]> {
+  async insertDeployment(deployment: DeploymentRecord, xml: string, definitions: NewDefinition[]): Promise<DefinitionRecord[]> {
     return this.knex.transaction(async (trx) => {
       await trx('deployments').insert({
         id: deployment.id,
@@ -104,9 +100,7 @@ export class DefinitionStore {
   }
 
   async getLatest(key: string): Promise<DefinitionRecord | undefined> {
-    const row = (await this.knex('process_definitions').select(DEFINITION_COLUMNS).where({ key }).orderBy('version', 'desc').first()) as
-      | Row
-      | undefined;
+    const row = (await this.knex('process_definitions').select(DEFINITION_COLUMNS).where({ key }).orderBy('version', 'desc').first()) as Row | undefined;
     return row ? toDefinition(row) : undefined;
   }
 

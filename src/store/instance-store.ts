@@ -88,12 +88,12 @@ export class InstanceStore {
   async openIncidentCounts(ids: string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (!ids.length) return out;
-    const rows = (await this.knex('incidents')
+    const rows: Row[] = await this.knex('incidents')
       .select('process_instance_id')
-      .count({ n: '*' })
+      .count<Row[]>({ n: '*' })
       .whereIn('process_instance_id', ids)
       .andWhere('state', 'open')
-      .groupBy('process_instance_id')) as Row[];
+      .groupBy('process_instance_id');
     for (const r of rows) out.set(String(r.process_instance_id), Number(r.n));
     return out;
   }
@@ -210,9 +210,7 @@ export class InstanceStore {
     }
     for (const task of outcome.openTasks) {
       if (openByExecution.has(task.executionId)) continue;
-      const exists = (await trx('tasks').select('id').where({ process_instance_id: instanceId, execution_id: task.executionId }).first()) as
-        | Row
-        | undefined;
+      const exists = (await trx('tasks').select('id').where({ process_instance_id: instanceId, execution_id: task.executionId }).first()) as Row | undefined;
       if (exists) continue;
       await trx('tasks').insert({
         id: task.id || crypto.randomUUID(),

@@ -49,7 +49,10 @@ export class TaskStore {
       if (filter.processInstanceId) void q.where('t.process_instance_id', filter.processInstanceId);
       if (filter.definitionKey) void q.where('t.definition_key', filter.definitionKey);
       if (filter.candidateGroup) {
-        void q.whereExists((s) => s.select(1).from('task_candidate_groups as g').whereRaw('g.task_id = t.id').andWhere('g.group_name', filter.candidateGroup as string));
+        const group = filter.candidateGroup;
+        void q.whereExists((s) => {
+          void s.select(1).from('task_candidate_groups as g').whereRaw('g.task_id = t.id').andWhere('g.group_name', group);
+        });
       }
       const who = filter.visibleTo;
       if (who) {
@@ -57,7 +60,9 @@ export class TaskStore {
           void w.where('t.assignee', who.name);
           if (who.groups.length) {
             void w.orWhere((w2) => {
-              void w2.whereNull('t.assignee').whereExists((s) => s.select(1).from('task_candidate_groups as g').whereRaw('g.task_id = t.id').whereIn('g.group_name', who.groups));
+              void w2.whereNull('t.assignee').whereExists((s) => {
+                void s.select(1).from('task_candidate_groups as g').whereRaw('g.task_id = t.id').whereIn('g.group_name', who.groups);
+              });
             });
           }
         });

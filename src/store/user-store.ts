@@ -47,7 +47,10 @@ export class UserStore {
 
   /** Adds a token to an existing user (idempotent for the same token). */
   async addToken(userId: string, token: string, now: string): Promise<void> {
-    await this.knex('tokens').insert({ token_hash: hashToken(token), user_id: userId, created_at: now }).onConflict('token_hash').ignore();
+    await this.knex('tokens')
+      .insert({ token_hash: hashToken(token), user_id: userId, created_at: now })
+      .onConflict('token_hash')
+      .ignore();
   }
 
   async list(): Promise<UserRecord[]> {

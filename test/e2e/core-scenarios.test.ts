@@ -46,7 +46,10 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
   }
 
   async function startOrder(businessKey: string): Promise<string> {
-    const res = await t.as(reviewer).post('/api/process-definitions/orderApproval/start').send({ businessKey, variables: { customer: 'ACME' } });
+    const res = await t
+      .as(reviewer)
+      .post('/api/process-definitions/orderApproval/start')
+      .send({ businessKey, variables: { customer: 'ACME' } });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ definitionKey: 'orderApproval', state: 'running', businessKey, waitingAt: [{ activityId: 'review', type: 'UserTask' }] });
     return (res.body as { id: string }).id;
@@ -57,7 +60,10 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     const [review] = await openTasks(reviewer, id);
     expect(review).toMatchObject({ activityId: 'review', candidateGroups: ['reviewer'], state: 'open' });
 
-    const done = await t.as(reviewer).post(`/api/tasks/${review?.id}/complete`).send({ variables: { approved: true, amount: '250', priority: 'high' } });
+    const done = await t
+      .as(reviewer)
+      .post(`/api/tasks/${review?.id}/complete`)
+      .send({ variables: { approved: true, amount: '250', priority: 'high' } });
     expect(done.status).toBe(200);
     expect(done.body.task).toMatchObject({ state: 'completed', completedBy: 'rita' });
     expect(done.body.processInstance).toMatchObject({ state: 'running', waitingAt: [{ activityId: 'waitPayment' }] });
@@ -85,7 +91,10 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
   test('a rejected order takes the default flow of the gateway and ends', async () => {
     const id = await startOrder('order-2');
     const [review] = await openTasks(reviewer, id);
-    const done = await t.as(reviewer).post(`/api/tasks/${review?.id}/complete`).send({ variables: { approved: false } });
+    const done = await t
+      .as(reviewer)
+      .post(`/api/tasks/${review?.id}/complete`)
+      .send({ variables: { approved: false } });
     expect(done.body.processInstance).toMatchObject({ state: 'completed' });
     const history = (await t.admin.get(`/api/process-instances/${id}/history`)).body as Array<{ activityId: string | null }>;
     expect(history.map((h) => h.activityId)).toContain('endRejected');
@@ -94,7 +103,10 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
   test('a form value of the wrong type is refused with FORM_INVALID and changes nothing', async () => {
     const id = await startOrder('order-3');
     const [review] = await openTasks(reviewer, id);
-    const bad = await t.as(reviewer).post(`/api/tasks/${review?.id}/complete`).send({ variables: { approved: 'maybe', priority: 'urgent' } });
+    const bad = await t
+      .as(reviewer)
+      .post(`/api/tasks/${review?.id}/complete`)
+      .send({ variables: { approved: 'maybe', priority: 'urgent' } });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(bad.body).toMatchObject({ code: 'FORM_INVALID', status: 400 });
@@ -105,7 +117,10 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
   });
 
   test('a message start event starts an instance, whose task is assigned by expression', async () => {
-    const res = await t.as(reviewer).post('/api/messages').send({ messageName: 'ticket-opened', variables: { owner: 'sam', subject: 'broken' } });
+    const res = await t
+      .as(reviewer)
+      .post('/api/messages')
+      .send({ messageName: 'ticket-opened', variables: { owner: 'sam', subject: 'broken' } });
     expect(res.status).toBe(200);
     const [id] = res.body.correlated as string[];
     const inst = await t.admin.get(`/api/process-instances/${id}`);
@@ -128,7 +143,10 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     const id = await startOrder('order-race');
     const [review] = await openTasks(reviewer, id);
     const [a, b] = await Promise.all([
-      t.as(reviewer).post(`/api/tasks/${review?.id}/complete`).send({ variables: { approved: true, amount: 1 } }),
+      t
+        .as(reviewer)
+        .post(`/api/tasks/${review?.id}/complete`)
+        .send({ variables: { approved: true, amount: 1 } }),
       t.admin.post(`/api/tasks/${review?.id}/complete`).send({ variables: { approved: false } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
@@ -145,7 +163,10 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
   test('a user of another group gets 403 on the task and does not see it', async () => {
     const id = await startOrder('order-403');
     const [review] = await openTasks(reviewer, id);
-    const res = await t.as(outsider).post(`/api/tasks/${review?.id}/complete`).send({ variables: { approved: true } });
+    const res = await t
+      .as(outsider)
+      .post(`/api/tasks/${review?.id}/complete`)
+      .send({ variables: { approved: true } });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('NOT_A_CANDIDATE');
     expect(await openTasks(outsider, id)).toEqual([]);
@@ -177,7 +198,14 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     await restart();
     const [review] = await openTasks(reviewer, id);
     expect(review?.activityId).toBe('review');
-    expect((await t.as(reviewer).post(`/api/tasks/${review?.id}/complete`).send({ variables: { approved: true, amount: 10 } })).status).toBe(200);
+    expect(
+      (
+        await t
+          .as(reviewer)
+          .post(`/api/tasks/${review?.id}/complete`)
+          .send({ variables: { approved: true, amount: 10 } })
+      ).status,
+    ).toBe(200);
     await restart();
     const waiting = (await t.admin.get(`/api/process-instances/${id}`)).body;
     expect(waiting).toMatchObject({ state: 'running', waitingAt: [{ activityId: 'waitPayment' }] });

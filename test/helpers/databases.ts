@@ -19,7 +19,7 @@ const pgUrl = process.env.PROCFLOW_TEST_PG_URL;
 
 if (!pgUrl) {
   if (process.env.CI === 'true') throw new Error('CI=true but PROCFLOW_TEST_PG_URL is not set: the Postgres tests must run in CI');
-  // eslint-disable-next-line no-console
+
   console.warn('PROCFLOW_TEST_PG_URL is not set: the Postgres variants of the tests are skipped');
 }
 

@@ -55,7 +55,10 @@ export function fixture(name: string): string {
 }
 
 export async function deploy(t: TestService, xml: string | Buffer, name = 'test.bpmn') {
-  return t.admin.post(`/api/deployments?name=${encodeURIComponent(name)}`).set('Content-Type', 'application/xml').send(xml);
+  return t.admin
+    .post(`/api/deployments?name=${encodeURIComponent(name)}`)
+    .set('Content-Type', 'application/xml')
+    .send(xml);
 }
 
 export async function createUser(t: TestService, name: string, groups: string[]): Promise<string> {

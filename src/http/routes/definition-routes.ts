@@ -28,7 +28,10 @@ export function definitionRoutes(ctx: HttpContext): Router {
           : [];
       if (!docs.length) {
         if (!req.is([...XML_TYPES, 'multipart/form-data'])) {
-          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send BPMN XML as application/xml or multipart/form-data, not <${req.headers['content-type'] ?? 'none'}>`);
+          throw new AppError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `send BPMN XML as application/xml or multipart/form-data, not <${req.headers['content-type'] ?? 'none'}>`,
+          );
         }
         throw new AppError('BPMN_INVALID', 'the request holds no BPMN document', { errors: [{ message: 'empty body' }] });
       }
@@ -73,7 +76,7 @@ export function definitionRoutes(ctx: HttpContext): Router {
       const version = req.query.version ? Number(req.query.version) : undefined;
       const defs = version ? await ctx.store.definitions.list(true) : [];
       const def = version ? defs.find((d) => d.key === req.params.key && d.version === version) : await latest(String(req.params.key));
-      if (!def) throw new AppError('DEFINITION_NOT_FOUND', `no version ${version} of process definition <${req.params.key}>`);
+      if (!def) throw new AppError('DEFINITION_NOT_FOUND', `no version ${version} of process definition <${String(req.params.key)}>`);
       const xml = await ctx.store.definitions.getXml(def.id);
       res.type('application/xml').send(xml);
     }),

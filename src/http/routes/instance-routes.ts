@@ -29,10 +29,7 @@ export function instanceRoutes(ctx: HttpContext): Router {
     route(async (req, res) => {
       const user = currentUser(res);
       const q = parseWith(instanceQuery, req.query, 'query');
-      const page = await ctx.store.instances.list(
-        { ...q, ...(isAdmin(user) ? {} : { startedBy: user.name }) },
-        { limit: q.limit, offset: q.offset },
-      );
+      const page = await ctx.store.instances.list({ ...q, ...(isAdmin(user) ? {} : { startedBy: user.name }) }, { limit: q.limit, offset: q.offset });
       const counts = await ctx.store.instances.openIncidentCounts(page.items.map((i) => i.id));
       res.json({ items: page.items.map((i) => instanceView(i, counts.get(i.id) ?? 0)), total: page.total });
     }),
@@ -52,7 +49,9 @@ export function instanceRoutes(ctx: HttpContext): Router {
     route(async (req, res) => {
       const instance = await visibleInstance(ctx, res, String(req.params.id));
       const history = await ctx.store.history.forInstance(instance.id);
-      res.json(history.map((h) => ({ at: h.at, activityId: h.activityId, activityName: h.activityName, type: h.type, event: h.event, ...(h.by ? { by: h.by } : {}) })));
+      res.json(
+        history.map((h) => ({ at: h.at, activityId: h.activityId, activityName: h.activityName, type: h.type, event: h.event, ...(h.by ? { by: h.by } : {}) })),
+      );
     }),
   );
 
