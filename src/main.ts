@@ -9,6 +9,7 @@ import { Deployer } from './engine/deployer';
 import { deployDirectory } from './engine/process-directory';
 import { ProcessRuntime } from './engine/process-runtime';
 import { ServiceRegistry } from './engine/service-registry';
+import { createDomains } from './domain/domains';
 import { UserDirectory } from './domain/user-directory';
 import { createApp } from './http/app';
 import { HttpMetrics } from './http/metrics';
@@ -59,13 +60,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
     { cacheSize: config.engineCacheSize, budgetActivities: config.eventBudgetActivities, budgetMs: config.eventBudgetMs },
     metrics.runtime(),
   );
+  const domains = createDomains({ config, store, runtime, services, clock, logger: logger.child({ component: 'domain' }) });
   const users = new UserDirectory(store, clock);
   await users.ensureAdmin(config.adminToken, logger);
   await deployDirectory(config.processesDir, deployer, logger.child({ component: 'deployer' }));
   const timers = new TimerPoller(runtime, logger.child({ component: 'timers' }));
   timers.start();
 
-  const app = createApp({ config, store, runtime, deployer, users, clock, logger, metrics });
+  const app = createApp({ config, store, runtime, deployer, users, domains, clock, logger, metrics });
   let server: http.Server | undefined;
   let url = '';
   if (options.listen !== false) {

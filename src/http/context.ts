@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Clock } from '../engine/clock';
 import type { Deployer } from '../engine/deployer';
 import type { ProcessRuntime } from '../engine/process-runtime';
+import type { Domains } from '../domain/domains';
 import type { UserDirectory } from '../domain/user-directory';
 import type { Store } from '../store/store';
 import type { HttpMetrics } from './metrics';
@@ -14,6 +15,7 @@ export interface HttpContext {
   runtime: ProcessRuntime;
   deployer: Deployer;
   users: UserDirectory;
+  domains: Domains;
   clock: Clock;
   logger: Logger;
   metrics: HttpMetrics;
