@@ -19,8 +19,11 @@ function invalid(detail: string, errors: ErrorItem[], cause?: unknown): AppError
   return new AppError('BPMN_INVALID', detail, { errors, cause });
 }
 
+/** moddle-xml puts the cause on a `nested error:` line; keep it, it names the element. */
 function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+  const first = message.split('\n')[0] ?? message;
+  const nested = /nested error:\s*(.+)/.exec(message)?.[1];
+  return nested ? `${first}: ${nested.trim()}` : first;
 }
 
 /** Problems bpmn-engine would run into silently: warnings, duplicate ids, dangling references. */

@@ -52,6 +52,11 @@ interface ElementApi {
   environment: { variables: Record<string, unknown> };
 }
 
+interface EngineDefinition {
+  environment: { variables: Record<string, unknown> };
+  getProcesses?(): Array<{ environment: { variables: Record<string, unknown> } }>;
+}
+
 interface ServiceActivity {
   id: string;
   behaviour: Record<string, unknown>;
@@ -336,10 +341,25 @@ export class InstanceRunner {
     this.deadline = Date.now() + this.options.budgetMs;
   }
 
+  /**
+   * The pools of one collaboration take part in one instance, so they share one set of
+   * variables: a value set in one pool is seen by every pool's expressions.
+   */
+  private variableScopes(extra: Record<string, unknown>): Array<Record<string, unknown>> {
+    const scopes = new Set<Record<string, unknown>>([extra]);
+    const execution = this.engine.execution as unknown as { definitions?: EngineDefinition[] } | null;
+    for (const def of execution?.definitions ?? []) {
+      scopes.add(def.environment.variables);
+      for (const bp of def.getProcesses?.() ?? []) scopes.add(bp.environment.variables);
+    }
+    return [...scopes];
+  }
+
   private mergeVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>): void {
+    const scopes = this.variableScopes(processVariables);
     for (const [k, v] of Object.entries(variables)) {
       if (POLLUTING_KEYS.has(k)) continue;
-      processVariables[k] = v;
+      for (const scope of scopes) scope[k] = v;
       this.variables[k] = v;
     }
   }

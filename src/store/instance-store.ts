@@ -211,7 +211,11 @@ export class InstanceStore {
     for (const task of outcome.openTasks) {
       if (openByExecution.has(task.executionId)) continue;
       const exists = (await trx('tasks').select('id').where({ process_instance_id: instanceId, execution_id: task.executionId }).first()) as Row | undefined;
-      if (exists) continue;
+      if (exists) {
+        // The engine waits again at a task that was closed: an incident retry went back to it.
+        await trx('tasks').where({ id: exists.id }).update({ state: 'open', completed_at: null, completed_by: null, variables: null });
+        continue;
+      }
       await trx('tasks').insert({
         id: task.id || crypto.randomUUID(),
         process_instance_id: instanceId,
