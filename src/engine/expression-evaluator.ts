@@ -81,7 +81,7 @@ function tokenize(src: string): Token[] {
     if (/[A-Za-z_$]/.test(c)) {
       const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(src.slice(i)) as RegExpExecArray;
       const word = m[0];
-      const op = WORD_OPS[word];
+      const op = Object.hasOwn(WORD_OPS, word) ? WORD_OPS[word] : undefined;
       tokens.push(op ? { t: 'op', v: op, pos: i } : { t: 'id', v: word, pos: i });
       i += word.length;
       continue;
@@ -156,7 +156,7 @@ class Parser {
     let left = this.unary();
     for (;;) {
       const tok = this.peek();
-      const prec = tok.t === 'op' ? BINARY_PRECEDENCE[tok.v] : undefined;
+      const prec = tok.t === 'op' && Object.hasOwn(BINARY_PRECEDENCE, tok.v) ? BINARY_PRECEDENCE[tok.v] : undefined;
       if (prec === undefined || prec < minPrec) return left;
       this.next();
       const right = this.binary(prec + 1);

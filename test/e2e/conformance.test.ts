@@ -9,13 +9,14 @@ import { CONFORMANCE, createUser, deploy, startTestService, type TestService } f
 
 const present = fs.existsSync(CONFORMANCE);
 if (!present) {
-  // eslint-disable-next-line no-console
   console.warn(`conformance tests skipped: ${CONFORMANCE} is absent (it lives in ../shared beside the project)`);
 }
 const files = present
   ? fs
       .readdirSync(CONFORMANCE)
-      .flatMap((dir) => (fs.statSync(path.join(CONFORMANCE, dir)).isDirectory() ? fs.readdirSync(path.join(CONFORMANCE, dir)).map((f) => path.join(dir, f)) : []))
+      .flatMap((dir) =>
+        fs.statSync(path.join(CONFORMANCE, dir)).isDirectory() ? fs.readdirSync(path.join(CONFORMANCE, dir)).map((f) => path.join(dir, f)) : [],
+      )
       .filter((f) => f.endsWith('.bpmn'))
       .sort()
   : [];

@@ -139,7 +139,9 @@ describe.each(databaseKinds)('deploying and running on %s', (kind) => {
     // Still waiting there after a restart.
     await t.stop();
     t = await startTestService(db, { registerServices: register });
-    expect((await t.admin.get(`/api/process-instances/${pricey.id}`)).body.waitingAt).toEqual([{ activityId: 'unserved', activityName: 'Ask the worker', type: 'ServiceTask' }]);
+    expect((await t.admin.get(`/api/process-instances/${pricey.id}`)).body.waitingAt).toEqual([
+      { activityId: 'unserved', activityName: 'Ask the worker', type: 'ServiceTask' },
+    ]);
   });
 
   test('a failing handler leaves the instance at the task with an incident; retry after the cause is fixed completes it', async () => {
