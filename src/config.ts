@@ -21,6 +21,10 @@ const schema = z.object({
   PROCFLOW_EVENT_BUDGET_MS: z.coerce.number().int().positive().default(2000),
   PROCFLOW_EVENT_BUDGET_ACTIVITIES: z.coerce.number().int().positive().default(10000),
   PROCFLOW_ENGINE_CACHE_SIZE: z.coerce.number().int().min(0).default(500),
+  PROCFLOW_SERVICE_RETRIES: z.coerce.number().int().min(0).default(3),
+  PROCFLOW_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
+  PROCFLOW_JOB_POLL_MS: z.coerce.number().int().positive().default(200),
+  PROCFLOW_JOB_LEASE_MS: z.coerce.number().int().positive().default(30000),
   PROCFLOW_LEGACY_ROUTES_OPEN: z
     .enum(['true', 'false'])
     .default('false')
@@ -44,6 +48,10 @@ export interface Config {
   eventBudgetActivities: number;
   engineCacheSize: number;
   legacyRoutesOpen: boolean;
+  serviceRetries: number;
+  retryBackoffMs: number;
+  jobPollMs: number;
+  jobLeaseMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,5 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventBudgetActivities: e.PROCFLOW_EVENT_BUDGET_ACTIVITIES,
     engineCacheSize: e.PROCFLOW_ENGINE_CACHE_SIZE,
     legacyRoutesOpen: e.PROCFLOW_LEGACY_ROUTES_OPEN,
+    serviceRetries: e.PROCFLOW_SERVICE_RETRIES,
+    retryBackoffMs: e.PROCFLOW_RETRY_BACKOFF_MS,
+    jobPollMs: e.PROCFLOW_JOB_POLL_MS,
+    jobLeaseMs: e.PROCFLOW_JOB_LEASE_MS,
   };
 }

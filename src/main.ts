@@ -13,7 +13,9 @@ import { createDomains } from './domain/domains';
 import { UserDirectory } from './domain/user-directory';
 import { createApp } from './http/app';
 import { HttpMetrics } from './http/metrics';
-import { TimerPoller } from './jobs/timer-poller';
+import { ClockSync } from './jobs/clock-sync';
+import { JobExecutor } from './jobs/job-executor';
+import { Scheduler } from './jobs/scheduler';
 import { createLogger, serializeError, type Logger } from './log/logger';
 import { migrateLatest, openDatabase } from './store/database';
 import { Store } from './store/store';
@@ -24,6 +26,9 @@ export interface Service {
   runtime: ProcessRuntime;
   users: UserDirectory;
   services: ServiceRegistry;
+  scheduler: Scheduler;
+  jobs: JobExecutor;
+  clockSync: ClockSync;
   logger: Logger;
   url: string;
   close(): Promise<void>;
@@ -37,6 +42,8 @@ export interface ServiceOptions {
   searchPath?: string;
   /** Register handlers for service-task topics before processes are deployed. */
   registerServices?: (registry: ServiceRegistry) => void;
+  /** Run the job executor (timers, retries, schedules); on by default. */
+  runJobs?: boolean;
 }
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
@@ -46,6 +53,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   if (applied.length) logger.info('migrations applied', { migrations: applied });
   const store = new Store(db);
   const clock = new ScaledClock(config.clockSpeed);
+  const clockSync = new ClockSync(store, clock);
+  await clockSync.init(config.clockSpeed);
   const services = new ServiceRegistry();
   options.registerServices?.(services);
   const metrics = new HttpMetrics();
@@ -57,17 +66,32 @@ export async function startService(config: Config, options: ServiceOptions = {})
     clock,
     services,
     logger.child({ component: 'runtime' }),
-    { cacheSize: config.engineCacheSize, budgetActivities: config.eventBudgetActivities, budgetMs: config.eventBudgetMs },
+    {
+      cacheSize: config.engineCacheSize,
+      budgetActivities: config.eventBudgetActivities,
+      budgetMs: config.eventBudgetMs,
+      serviceRetries: config.serviceRetries,
+      retryBackoffMs: config.retryBackoffMs,
+    },
     metrics.runtime(),
   );
   const domains = createDomains({ config, store, runtime, services, clock, logger: logger.child({ component: 'domain' }) });
   const users = new UserDirectory(store, clock);
   await users.ensureAdmin(config.adminToken, logger);
+  const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }));
+  deployer.onDeployed((definitions) => scheduler.syncModelSchedules(definitions));
   await deployDirectory(config.processesDir, deployer, logger.child({ component: 'deployer' }));
-  const timers = new TimerPoller(runtime, logger.child({ component: 'timers' }));
-  timers.start();
+  await scheduler.syncModelSchedules(await store.definitions.list(false));
+  const jobs = new JobExecutor(store, runtime, scheduler, clockSync, logger.child({ component: 'jobs' }), {
+    pollMs: config.jobPollMs,
+    leaseMs: config.jobLeaseMs,
+    batch: 25,
+    concurrency: 4,
+    onLag: (s) => metrics.jobLag.set(s),
+  });
+  if (options.runJobs !== false) jobs.start();
 
-  const app = createApp({ config, store, runtime, deployer, users, domains, clock, logger, metrics });
+  const app = createApp({ config, store, runtime, deployer, users, domains, clock, clockSync, scheduler, logger, metrics });
   let server: http.Server | undefined;
   let url = '';
   if (options.listen !== false) {
@@ -91,13 +115,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
           s.closeAllConnections();
         });
       }
-      await timers.stop();
+      await jobs.stop();
       await runtime.close();
       await db.close();
     })();
     return closing;
   };
-  return { app, store, runtime, users, services, logger, url, close };
+  return { app, store, runtime, users, services, scheduler, jobs, clockSync, logger, url, close };
 }
 
 export async function main(): Promise<void> {

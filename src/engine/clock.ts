@@ -34,4 +34,15 @@ export class ScaledClock implements Clock {
   realDelay(serviceMs: number): number {
     return Math.max(0, serviceMs / this.currentSpeed);
   }
+
+  /** Where service time and real time meet, and the speed: shared through the database. */
+  anchor(): { speed: number; originRealMs: number; originServiceMs: number } {
+    return { speed: this.currentSpeed, originRealMs: this.originReal, originServiceMs: this.originService };
+  }
+
+  adopt(a: { speed: number; originRealMs: number; originServiceMs: number }): void {
+    this.currentSpeed = a.speed;
+    this.originReal = a.originRealMs;
+    this.originService = a.originServiceMs;
+  }
 }

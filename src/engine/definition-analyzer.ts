@@ -17,6 +17,8 @@ export interface ActivityMeta {
   timer?: { kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string };
   topic?: string;
   initiator?: string;
+  /** camunda:failedJobRetryTimeCycle, e.g. R5/PT5M. */
+  retryCycle?: string;
 }
 
 export interface ProcessMeta {
@@ -128,6 +130,9 @@ function describeActivity(el: ModdleElement, processId: string, lanes: Map<strin
       if (value) meta.timer = { kind, value };
     }
   }
+  const retry = list(el.extensionElements as ModdleElement | undefined, 'values').find((v) => v.$type === 'camunda:FailedJobRetryTimeCycle');
+  const retryCycle = str(retry?.body);
+  if (retryCycle) meta.retryCycle = retryCycle;
   const topic = str(el.topic);
   if (topic && el.type === 'external') meta.topic = topic;
   return meta;
@@ -162,6 +167,10 @@ export function analyzeDocument(parsed: ParseResult): DocumentMeta {
       messageStarts: starts.flatMap((s) => {
         const m = activities.get(String(s.id))?.message;
         return m ? [{ name: m.name, messageId: m.id, activityId: String(s.id) }] : [];
+      }),
+      timerStarts: starts.flatMap((s) => {
+        const timer = activities.get(String(s.id))?.timer;
+        return timer ? [{ activityId: String(s.id), ...timer }] : [];
       }),
       noneStart: starts.some((s) => list(s, 'eventDefinitions').length === 0),
     };

@@ -30,12 +30,19 @@ export function selectDefinitions(doc: CompiledDocument): NewDefinition[] {
 }
 
 export class Deployer {
+  private readonly listeners: Array<(definitions: DefinitionRecord[]) => Promise<void>> = [];
+
   constructor(
     private readonly store: Store,
     private readonly registry: DefinitionRegistry,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
+
+  /** Called after each new deployment (e.g. to make schedules of timer start events). */
+  onDeployed(listener: (definitions: DefinitionRecord[]) => Promise<void>): void {
+    this.listeners.push(listener);
+  }
 
   async deploy(raw: Buffer | string, name: string): Promise<DeployResult> {
     const xml = decodeXml(raw);
@@ -55,6 +62,7 @@ export class Deployer {
       throw err;
     }
     for (const d of definitions) this.registry.remember(d, doc);
+    for (const listener of this.listeners) await listener(definitions);
     this.logger.info('deployed', { deployment: deployment.id, name, definitions: definitions.map((d) => `${d.key}@${d.version}`) });
     return { created: true, deployment, definitions };
   }

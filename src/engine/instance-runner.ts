@@ -52,6 +52,10 @@ interface ElementApi {
   environment: { variables: Record<string, unknown> };
 }
 
+interface DefinitionRun {
+  run(options?: Record<string, unknown>, callback?: unknown): unknown;
+}
+
 interface EngineDefinition {
   environment: { variables: Record<string, unknown> };
   getProcesses?(): Array<{ environment: { variables: Record<string, unknown> } }>;
@@ -73,6 +77,28 @@ interface TimerWait {
   dueAt: number;
   fire: () => void;
   ref: object;
+  activityId: string | null;
+  executionId: string | null;
+}
+
+/** What bpmn-elements hands `timers.register(owner)`: the timer's execution content. */
+interface TimerOwner {
+  id?: string;
+  executionId?: string;
+  timerType?: string;
+  expireAt?: Date | string;
+}
+
+export interface ArmedTimer {
+  activityId: string | null;
+  executionId: string | null;
+  dueAt: string;
+}
+
+export interface ServiceFailure {
+  activityId: string;
+  executionId: string;
+  message: string;
 }
 
 export interface RunnerSnapshot {
@@ -82,6 +108,7 @@ export interface RunnerSnapshot {
   openTasks: TaskRecord[];
   subscriptions: SubscriptionRecord[];
   nextTimerAt: string | null;
+  timers: ArmedTimer[];
   failure: Error | null;
 }
 
@@ -100,8 +127,12 @@ export class InstanceRunner {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly externalWaits = new Map<string, ExternalWait>();
   private readonly timers = new Map<object, TimerWait>();
-  private readonly serviceFailures: Array<{ activityId: string; message: string }> = [];
-  private recording = false;
+  private readonly serviceFailures: ServiceFailure[] = [];
+  /** Due times kept by the host (jobs table), by execution id: they win over bpmn-elements' real-clock arithmetic. */
+  private knownDue = new Map<string, number>();
+  /** Start-event timers fire at once (the instance was started by its schedule). */
+  private fireStartTimers = false;
+  private resuming = false;
   private actor: string | null = null;
   private activityCount = 0;
   private deadline = 0;
@@ -126,8 +157,11 @@ export class InstanceRunner {
       expressions: createEngineExpressions(clock),
       scripts: refusingScripts,
       timers: {
-        register: () => ({ setTimeout: runner.armTimer, clearTimeout: runner.disarmTimer }),
-        setTimeout: runner.armTimer,
+        register: (owner: TimerOwner) => ({
+          setTimeout: (cb: (...a: unknown[]) => void, delay: number, ...args: unknown[]) => runner.armTimer(owner, cb, delay, ...args),
+          clearTimeout: runner.disarmTimer,
+        }),
+        setTimeout: (cb: (...a: unknown[]) => void, delay: number, ...args: unknown[]) => runner.armTimer({}, cb, delay, ...args),
         clearTimeout: runner.disarmTimer,
         executing: [],
       },
@@ -155,10 +189,12 @@ export class InstanceRunner {
     variables: Record<string, unknown>,
     actor: string | null,
     options: RunnerOptions,
+    how: { fireStartTimers?: boolean } = {},
   ): Promise<InstanceRunner> {
     const runner = new InstanceRunner(definition, identity, options, variables);
+    runner.fireStartTimers = how.fireStartTimers ?? false;
     runner.beginEvent(actor);
-    runner.recording = true;
+    runner.startOnly(definition.record.info.processId);
     runner.history.push({ at: runner.now(), activityId: null, activityName: null, type: 'process', event: 'instance-start', by: actor });
     await runner.guard(async () => {
       await runner.engine.execute({ listener: runner.listener, variables: { ...variables } } as never);
@@ -173,18 +209,40 @@ export class InstanceRunner {
     engineState: unknown,
     variables: Record<string, unknown>,
     options: RunnerOptions,
+    knownDue: Map<string, number> = new Map(),
   ): Promise<InstanceRunner> {
     const runner = new InstanceRunner(definition, identity, options, variables);
+    runner.knownDue = knownDue;
     runner.beginEvent(null);
-    // A resume re-emits waits and re-runs services: record no history for it.
-    runner.recording = false;
+    // A resume re-emits the waits of open activities: those are not history. What really moves
+    // (an overdue timer firing, a service re-run) is.
+    runner.resuming = true;
     await runner.guard(async () => {
       runner.engine.recover(engineState);
       await runner.engine.resume({ listener: runner.listener });
     });
     await runner.settle();
-    runner.recording = true;
+    runner.resuming = false;
+    runner.knownDue = new Map();
     return runner;
+  }
+
+  /**
+   * bpmn-engine's execute() runs every executable process of the document; a definition is one
+   * process (the pool that begins the conversation). bpmn-elements' Definition.run takes the
+   * process id to start with, which the engine does not pass on: pass it here. Other pools are
+   * still started by the messages that reach them.
+   */
+  private startOnly(processId: string | undefined): void {
+    if (!processId) return;
+    const engine = this.engine as unknown as { _loadDefinition(source: unknown, options: unknown): DefinitionRun };
+    const load = engine._loadDefinition.bind(engine);
+    engine._loadDefinition = (source, options) => {
+      const definition = load(source, options);
+      const run = definition.run.bind(definition);
+      definition.run = (runOptions?: Record<string, unknown>, callback?: unknown) => run({ ...runOptions, processId }, callback);
+      return definition;
+    };
   }
 
   // ----- events -----
@@ -285,7 +343,7 @@ export class InstanceRunner {
     return this.history.splice(0);
   }
 
-  takeServiceFailures(): Array<{ activityId: string; message: string }> {
+  takeServiceFailures(): ServiceFailure[] {
     return this.serviceFailures.splice(0);
   }
 
@@ -313,7 +371,11 @@ export class InstanceRunner {
     }
     const timerDue = [...this.timers.values()].map((t) => t.dueAt);
     const nextTimerAt = !failure && !this.ended && timerDue.length ? new Date(Math.min(...timerDue)).toISOString() : null;
-    return { state, engineState, waitingAt, openTasks, subscriptions, nextTimerAt, failure };
+    const timers: ArmedTimer[] =
+      failure || this.ended
+        ? []
+        : [...this.timers.values()].map((t) => ({ activityId: t.activityId, executionId: t.executionId, dueAt: new Date(t.dueAt).toISOString() }));
+    return { state, engineState, waitingAt, openTasks, subscriptions, nextTimerAt, timers, failure };
   }
 
   /** Stops the engine before it is dropped (a dropped running engine keeps its broker alive). */
@@ -387,7 +449,8 @@ export class InstanceRunner {
     const l = this.listener;
     const record = (event: string) => (api: ElementApi) => {
       this.eventCount++;
-      if (!this.recording || this.detached) return;
+      if (this.detached) return;
+      if (this.resuming && (event === 'wait' || event === 'timer')) return;
       const meta = this.definition.activities.get(api.id);
       this.history.push({
         at: this.now(),
@@ -411,13 +474,23 @@ export class InstanceRunner {
     l.on('flow.take', () => this.eventCount++);
   }
 
-  private readonly armTimer = (callback: (...args: unknown[]) => void, delay: number, ...args: unknown[]): object => {
+  private armTimer(owner: TimerOwner, callback: (...args: unknown[]) => void, delay: number, ...args: unknown[]): object {
     const ref = { delay };
-    const dueAt = this.options.clock.now().getTime() + Math.max(0, Number(delay) || 0);
-    this.timers.set(ref, { dueAt, ref, fire: () => callback(...args) });
+    const now = this.options.clock.now().getTime();
+    const executionId = owner.executionId ?? null;
+    const activityId = owner.id ?? null;
+    const meta = activityId ? this.definition.activities.get(activityId) : undefined;
+    let dueAt: number;
+    const known = executionId ? this.knownDue.get(executionId) : undefined;
+    if (this.fireStartTimers && meta?.type === 'bpmn:StartEvent') dueAt = now;
+    else if (known !== undefined) dueAt = known;
+    else if (owner.timerType === 'timeDate' && owner.expireAt) dueAt = new Date(owner.expireAt).getTime();
+    else dueAt = now + Math.max(0, Number(delay) || 0);
+    if (executionId) this.knownDue.delete(executionId);
+    this.timers.set(ref, { dueAt, ref, activityId, executionId, fire: () => callback(...args) });
     this.eventCount++;
     return ref;
-  };
+  }
 
   private readonly disarmTimer = (ref: unknown): void => {
     if (ref && typeof ref === 'object') this.timers.delete(ref);
@@ -490,6 +563,7 @@ export class InstanceRunner {
         // The instance stays at the task with an incident; a retry recovers and runs it again.
         this.serviceFailures.push({
           activityId: activity.id,
+          executionId,
           message: `service task <${activity.id}> (topic <${topic}>) failed: ${err instanceof Error ? err.message : String(err)}`,
         });
         this.externalWaits.set(executionId, { activityId: activity.id, topic, callback });
@@ -516,9 +590,10 @@ export class InstanceRunner {
         quiet = 0;
         continue;
       }
-      // Timers armed with no delay (or already due) belong to this event.
+      // Timers armed with no delay (or already due) belong to this event — but not to a resume:
+      // an overdue timer found while recovering fires in the timer event that follows.
       const now = this.options.clock.now().getTime();
-      const due = [...this.timers.values()].filter((t) => t.dueAt <= now);
+      const due = this.resuming ? [] : [...this.timers.values()].filter((t) => t.dueAt <= now);
       if (due.length) {
         for (const t of due) {
           this.timers.delete(t.ref);

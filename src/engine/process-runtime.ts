@@ -5,10 +5,12 @@ import crypto from 'node:crypto';
 import type { Logger } from 'winston';
 import { AppError } from '../errors/app-error';
 import type { Store } from '../store/store';
+import type { JobRecord, NewJob } from '../store/job-store';
 import { StoreConflict, type EventOutcome, type IncidentRecord, type InstanceRecord, type InstanceWithState, type TaskRecord } from '../store/types';
 import type { Clock } from './clock';
 import type { DefinitionRegistry, RuntimeDefinition } from './definition-registry';
-import { InstanceRunner, type RunnerOptions } from './instance-runner';
+import { InstanceRunner, type RunnerOptions, type ServiceFailure } from './instance-runner';
+import { parseRepeatingInterval } from './iso-duration';
 import { LruCache } from './lru-cache';
 import type { ServiceRegistry } from './service-registry';
 import { validateForm } from './task-forms';
@@ -23,6 +25,10 @@ export interface RuntimeOptions {
   budgetActivities: number;
   budgetMs: number;
   serviceTimeoutMs?: number;
+  /** Retries of a failing service task when the model sets none (camunda:failedJobRetryTimeCycle). */
+  serviceRetries?: number;
+  /** First retry delay in service-clock ms; doubled for each further retry. */
+  retryBackoffMs?: number;
 }
 
 export interface RuntimeMetrics {
@@ -54,6 +60,8 @@ export class ProcessRuntime {
   private readonly cache: LruCache<string, Cached>;
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly runnerOptions: RunnerOptions;
+  private readonly serviceRetries: number;
+  private readonly retryBackoffMs: number;
 
   constructor(
     private readonly store: Store,
@@ -72,6 +80,8 @@ export class ProcessRuntime {
       budgetMs: options.budgetMs,
       serviceTimeoutMs: options.serviceTimeoutMs ?? 30000,
     };
+    this.serviceRetries = options.serviceRetries ?? 3;
+    this.retryBackoffMs = options.retryBackoffMs ?? 1000;
   }
 
   // ----- starting -----
@@ -94,6 +104,7 @@ export class ProcessRuntime {
     input: { variables?: Record<string, unknown>; businessKey?: string | null },
     actor: Actor | null,
     message: { messageId: string; variables: Record<string, unknown> } | null,
+    how: { fireStartTimers?: boolean; completeJobId?: string } = {},
   ): Promise<InstanceRecord> {
     const id = crypto.randomUUID();
     const variables = { ...(input.variables ?? {}) };
@@ -101,7 +112,9 @@ export class ProcessRuntime {
       if (meta.initiator && actor && meta.processId === definition.record.info.processId) variables[meta.initiator] = actor.name;
     }
     const identity = { id, businessKey: input.businessKey ?? null };
-    const runner = await InstanceRunner.start(definition, identity, variables, actor?.name ?? null, this.runnerOptions);
+    const runner = await InstanceRunner.start(definition, identity, variables, actor?.name ?? null, this.runnerOptions, {
+      fireStartTimers: how.fireStartTimers ?? false,
+    });
     if (message && !runner.hasFailed) await runner.deliver('message', message.messageId, message.variables, actor?.name ?? null);
     const now = this.clock.now().toISOString();
     const base: InstanceRecord = {
@@ -120,7 +133,8 @@ export class ProcessRuntime {
       nextTimerAt: null,
       version: 0,
     };
-    const outcome = await this.outcomeOf(runner, base, undefined, undefined);
+    const outcome = await this.outcomeOf(runner, base, undefined, undefined, {});
+    if (how.completeJobId) outcome.completeJobId = how.completeJobId;
     await this.store.instances.commitEvent(outcome);
     this.metrics.onInstanceStarted?.(definition.record.key);
     this.afterCommit(runner, outcome);
@@ -253,19 +267,45 @@ export class ProcessRuntime {
     return delivered;
   }
 
-  /** Fires the engine timers that are due on up to `limit` instances; returns how many fired. */
-  async fireDueTimers(limit = 50): Promise<number> {
-    const ids = await this.store.instances.dueTimers(this.clock.now().toISOString(), limit);
-    let fired = 0;
-    for (const id of ids) {
-      try {
-        await this.runEvent(id, async (runner) => void (await runner.fireDueTimers()), { human: false });
-        fired++;
-      } catch (err) {
-        if (!(err instanceof AppError)) this.logger.error('timer event failed', { instance: id, error: err instanceof Error ? err.message : String(err) });
+  // ----- jobs (run by the job executor of whichever node took the lease) -----
+
+  /**
+   * Carries out one job. The job row is deleted in the same transaction as the event it caused,
+   * so a job is done exactly once; a job with nothing left to do is simply deleted.
+   */
+  async runJob(job: JobRecord): Promise<void> {
+    try {
+      if (job.kind === 'start') {
+        await this.startFromSchedule(job);
+        return;
       }
+      const instanceId = job.processInstanceId;
+      if (!instanceId) throw new AppError('NOT_FOUND', `job <${job.id}> names no process instance`);
+      if (job.kind === 'timer') {
+        await this.runEvent(instanceId, async (runner) => (await runner.fireDueTimers()) > 0, { human: false, completeJobId: job.id });
+      } else {
+        // A service-task retry: recovering the engine runs the task's service again.
+        this.evict(instanceId);
+        await this.runEvent(instanceId, () => Promise.resolve(true), { human: false, completeJobId: job.id, serviceAttempt: Number(job.payload.attempt ?? 2) });
+      }
+    } catch (err) {
+      if (err instanceof AppError && ['INSTANCE_ENDED', 'INSTANCE_NOT_FOUND', 'DEFINITION_NOT_FOUND', 'DEFINITION_NOT_EXECUTABLE', 'NOT_FOUND'].includes(err.code)) {
+        this.logger.info('job has nothing left to do', { job: job.id, kind: job.kind, reason: err.detail });
+        await this.store.jobs.delete(job.id);
+        return;
+      }
+      throw err;
     }
-    return fired;
+  }
+
+  private async startFromSchedule(job: JobRecord): Promise<void> {
+    const key = String(job.payload.processKey ?? '');
+    const record = await this.store.definitions.getLatest(key);
+    if (!record) throw new AppError('DEFINITION_NOT_FOUND', `schedule <${String(job.payload.scheduleName)}> names process <${key}>, which is not deployed`);
+    if (!record.executable) throw new AppError('DEFINITION_NOT_EXECUTABLE', `process definition <${key}> is not executable`);
+    const definition = await this.registry.get(record.id);
+    const variables = { ...((job.payload.variables as Record<string, unknown> | undefined) ?? {}), scheduledAt: job.payload.firedAt };
+    await this.startInstance(definition, { variables }, null, null, { fireStartTimers: true, completeJobId: job.id });
   }
 
   async cancel(instanceId: string, actor: Actor | null): Promise<InstanceRecord> {
@@ -293,6 +333,7 @@ export class ProcessRuntime {
           subscriptions: [],
           history: [{ at: now, activityId: null, activityName: null, type: 'process', event: 'instance-cancel', by: actor?.name ?? null }],
           incidents: [],
+          timers: [],
         });
       } catch (err) {
         if (err instanceof StoreConflict) throw new AppError('INSTANCE_CONFLICT', `process instance <${instanceId}> changed while cancelling; try again`);
@@ -313,7 +354,12 @@ export class ProcessRuntime {
     if (!incident) throw new AppError('INCIDENT_NOT_FOUND', `incident <${incidentId}> does not exist`);
     if (incident.state !== 'open') throw new AppError('INCIDENT_NOT_OPEN', `incident <${incidentId}> is ${incident.state}`);
     this.evict(incident.processInstanceId);
-    const instance = await this.runEvent(incident.processInstanceId, () => Promise.resolve(), { human: true, allowFailed: true, by: actor?.name ?? null });
+    const instance = await this.runEvent(incident.processInstanceId, () => Promise.resolve(), {
+      human: true,
+      allowFailed: true,
+      by: actor?.name ?? null,
+      serviceAttempt: Number.POSITIVE_INFINITY,
+    });
     // A step that fails again opened a new incident in the same event; this one is done.
     await this.store.incidents.resolve(incidentId, this.clock.now().toISOString());
     return instance;
@@ -323,8 +369,15 @@ export class ProcessRuntime {
 
   private async runEvent(
     instanceId: string,
-    apply: (runner: InstanceRunner) => Promise<void>,
-    opts: { human: boolean; completedTask?: EventOutcome['completedTask']; allowFailed?: boolean; by?: string | null },
+    apply: (runner: InstanceRunner) => Promise<void | boolean>,
+    opts: {
+      human: boolean;
+      completedTask?: EventOutcome['completedTask'];
+      allowFailed?: boolean;
+      by?: string | null;
+      completeJobId?: string;
+      serviceAttempt?: number;
+    },
   ): Promise<InstanceRecord> {
     return this.withLock(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
@@ -343,26 +396,27 @@ export class ProcessRuntime {
           const withState = 'engineState' in row ? row : await this.store.instances.getWithState(instanceId);
           if (!withState?.engineState) throw new AppError('INSTANCE_ENDED', `process instance <${instanceId}> has no state to resume`);
           const definition = await this.registry.get(row.definitionId);
-          runner = await InstanceRunner.recover(
-            definition,
-            { id: row.id, businessKey: row.businessKey },
-            withState.engineState,
-            row.variables,
-            this.runnerOptions,
-          );
+          const knownDue = new Map<string, number>();
+          for (const t of await this.store.jobs.timersOf(instanceId)) if (t.executionId) knownDue.set(t.executionId, Date.parse(t.dueAt));
+          runner = await InstanceRunner.recover(definition, { id: row.id, businessKey: row.businessKey }, withState.engineState, row.variables, this.runnerOptions, knownDue);
         }
         this.cache.delete(instanceId);
         // 3. apply the event and run until every token waits or ends
+        let changed: void | boolean;
         try {
-          await apply(runner);
+          changed = await apply(runner);
         } catch (err) {
           // Nothing was committed; the engine may have moved on in memory, so drop it.
           void runner.dispose();
           throw err;
         }
         // 4. one transaction, guarded by the version the event started from
+        // Even when the event itself found nothing to do (a timer fired by another node, or
+        // fired already while the engine resumed), the resumed state is committed: it may have moved.
+        void changed;
         const base: InstanceRecord = { ...row, state: 'running' };
-        const outcome = await this.outcomeOf(runner, base, opts.completedTask, opts.by);
+        const outcome = await this.outcomeOf(runner, base, opts.completedTask, opts.by, { serviceAttempt: opts.serviceAttempt ?? 1 });
+        if (opts.completeJobId) outcome.completeJobId = opts.completeJobId;
         try {
           await this.store.instances.commitEvent(outcome);
         } catch (err) {
@@ -387,11 +441,18 @@ export class ProcessRuntime {
     base: InstanceRecord,
     completedTask: EventOutcome['completedTask'],
     by: string | null | undefined,
+    ctx: { serviceAttempt?: number },
   ): Promise<EventOutcome> {
     const snap = await runner.snapshot();
     const now = this.clock.now().toISOString();
     const history = runner.takeHistory();
-    const incidents: IncidentRecord[] = runner.takeServiceFailures().map((f) => this.incident(base, f.activityId, 'service-failed', f.message, now));
+    const incidents: IncidentRecord[] = [];
+    const jobs: NewJob[] = [];
+    for (const f of runner.takeServiceFailures()) {
+      const retry = this.retryFor(runner, f, ctx.serviceAttempt ?? 1, now);
+      if (retry) jobs.push(retry);
+      else incidents.push(this.incident(base, f.activityId, 'service-failed', f.message, now));
+    }
     const isNew = base.version === 0;
     let engineState: unknown = snap.engineState;
     if (snap.failure) {
@@ -428,6 +489,34 @@ export class ProcessRuntime {
       subscriptions: snap.subscriptions,
       history,
       incidents,
+      timers: snap.timers.map((t) => ({
+        id: crypto.randomUUID(),
+        kind: 'timer' as const,
+        processInstanceId: base.id,
+        activityId: t.activityId,
+        executionId: t.executionId,
+        dueAt: t.dueAt,
+        payload: {},
+      })),
+      jobs,
+    };
+  }
+
+  /** The next retry of a failed service task, or undefined when its retries are used up. */
+  private retryFor(runner: InstanceRunner, failure: ServiceFailure, attempt: number, now: string): NewJob | undefined {
+    const cycle = runner.definition.activities.get(failure.activityId)?.retryCycle;
+    const parsed = cycle ? parseRepeatingInterval(cycle) : undefined;
+    const retries = parsed ? (parsed.repetitions ?? this.serviceRetries) : this.serviceRetries;
+    if (!Number.isFinite(attempt) || attempt > retries) return undefined;
+    const delay = parsed ? parsed.intervalMs : this.retryBackoffMs * 2 ** (attempt - 1);
+    return {
+      id: crypto.randomUUID(),
+      kind: 'service-retry',
+      processInstanceId: runner.identity.id,
+      activityId: failure.activityId,
+      executionId: failure.executionId,
+      dueAt: new Date(Date.parse(now) + delay).toISOString(),
+      payload: { attempt: attempt + 1, lastError: failure.message },
     };
   }
 

@@ -8,6 +8,7 @@ import { incidentRoutes } from './routes/incident-routes';
 import { instanceRoutes } from './routes/instance-routes';
 import { messageRoutes } from './routes/message-routes';
 import { opsRoutes } from './routes/ops-routes';
+import { scheduleRoutes } from './routes/schedule-routes';
 import { taskRoutes } from './routes/task-routes';
 import { userRoutes } from './routes/user-routes';
 
@@ -27,6 +28,7 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   api.use(messageRoutes(ctx));
   api.use(incidentRoutes(ctx));
   api.use(userRoutes(ctx));
+  api.use(scheduleRoutes(ctx));
   app.use('/api', api);
 
   app.use(notFoundHandler());

@@ -6,6 +6,8 @@ import type { Deployer } from '../engine/deployer';
 import type { ProcessRuntime } from '../engine/process-runtime';
 import type { Domains } from '../domain/domains';
 import type { UserDirectory } from '../domain/user-directory';
+import type { ClockSync } from '../jobs/clock-sync';
+import type { Scheduler } from '../jobs/scheduler';
 import type { Store } from '../store/store';
 import type { HttpMetrics } from './metrics';
 
@@ -17,6 +19,8 @@ export interface HttpContext {
   users: UserDirectory;
   domains: Domains;
   clock: Clock;
+  clockSync: ClockSync;
+  scheduler: Scheduler;
   logger: Logger;
   metrics: HttpMetrics;
 }

@@ -14,7 +14,7 @@ export interface Database {
 }
 
 const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: () => Promise.resolve(Object.keys(migrations)),
+  getMigrations: () => Promise.resolve(Object.keys(migrations).sort()),
   getMigrationName: (name) => name,
   getMigration: (name) => Promise.resolve(migrations[name] as Knex.Migration),
 };

@@ -2,6 +2,7 @@
 // transaction that writes everything an event changed (guarded by the row's version).
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { jobRow } from './job-store';
 import { parseJson, toIso } from './row-codec';
 import { StoreConflict, type EventOutcome, type InstanceRecord, type InstanceWithState, type Page, type PageQuery, type WaitingAt } from './types';
 
@@ -180,6 +181,13 @@ export class InstanceStore {
           200,
         );
       }
+
+      if (outcome.timers) {
+        await trx('jobs').where({ process_instance_id: instance.id, kind: 'timer' }).delete();
+      }
+      const jobs = [...(outcome.timers ?? []), ...(outcome.jobs ?? [])];
+      if (jobs.length) await trx('jobs').insert(jobs.map((j) => jobRow(j, instance.updatedAt)));
+      if (outcome.completeJobId) await trx('jobs').where({ id: outcome.completeJobId }).delete();
 
       for (const inc of outcome.incidents) {
         await trx('incidents').insert({

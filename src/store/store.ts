@@ -1,8 +1,11 @@
 // The store: every repository over one database. Only this folder speaks Knex/SQL.
+import { ClockStore } from './clock-store';
 import { DefinitionStore } from './definition-store';
 import { HistoryStore } from './history-store';
 import { IncidentStore } from './incident-store';
 import { InstanceStore } from './instance-store';
+import { JobStore } from './job-store';
+import { ScheduleStore } from './schedule-store';
 import { SubscriptionStore } from './subscription-store';
 import { TaskStore } from './task-store';
 import { UserStore } from './user-store';
@@ -16,6 +19,9 @@ export class Store {
   readonly history: HistoryStore;
   readonly incidents: IncidentStore;
   readonly users: UserStore;
+  readonly jobs: JobStore;
+  readonly schedules: ScheduleStore;
+  readonly clock: ClockStore;
 
   constructor(readonly db: Database) {
     const k = db.knex;
@@ -26,6 +32,9 @@ export class Store {
     this.history = new HistoryStore(k);
     this.incidents = new IncidentStore(k);
     this.users = new UserStore(k);
+    this.jobs = new JobStore(k, db.dialect);
+    this.schedules = new ScheduleStore(k, db.dialect);
+    this.clock = new ClockStore(k);
   }
 
   /** Database reachable and migrations applied. */

@@ -1,4 +1,5 @@
 // The records the store reads and writes, in the shapes the other layers use.
+import type { NewJob } from './job-store';
 
 export interface DeploymentRecord {
   id: string;
@@ -23,6 +24,7 @@ export interface DefinitionInfo {
   signals: string[];
   timers: Array<{ activityId: string; kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }>;
   messageStarts: Array<{ name: string; messageId: string; activityId: string }>;
+  timerStarts?: Array<{ activityId: string; kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }>;
   noneStart: boolean;
 }
 
@@ -147,6 +149,12 @@ export interface EventOutcome {
   subscriptions: SubscriptionRecord[];
   history: HistoryRecord[];
   incidents: IncidentRecord[];
+  /** The timers the engine has armed now: they replace the instance's timer jobs. */
+  timers?: NewJob[];
+  /** Jobs to run later (service-task retries). */
+  jobs?: NewJob[];
+  /** The job this event carried out, deleted in the same transaction. */
+  completeJobId?: string;
 }
 
 export class StoreConflict extends Error {

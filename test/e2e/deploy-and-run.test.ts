@@ -33,7 +33,8 @@ describe.each(databaseKinds)('deploying and running on %s', (kind) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    t = await startTestService(db, { registerServices: register });
+    // No automatic retries here: a failure opens an incident at once (retries: timers-and-jobs.test.ts).
+    t = await startTestService(db, { registerServices: register, env: { PROCFLOW_SERVICE_RETRIES: '0' } });
   });
 
   afterAll(async () => {
@@ -138,7 +139,7 @@ describe.each(databaseKinds)('deploying and running on %s', (kind) => {
     expect(pricey).toMatchObject({ state: 'running', variables: { price: 180 }, waitingAt: [{ activityId: 'unserved', type: 'ServiceTask' }] });
     // Still waiting there after a restart.
     await t.stop();
-    t = await startTestService(db, { registerServices: register });
+    t = await startTestService(db, { registerServices: register, env: { PROCFLOW_SERVICE_RETRIES: '0' } });
     expect((await t.admin.get(`/api/process-instances/${pricey.id}`)).body.waitingAt).toEqual([
       { activityId: 'unserved', activityName: 'Ask the worker', type: 'ServiceTask' },
     ]);

@@ -1,0 +1,139 @@
+// The jobs table: work due later (BPMN timers, service-task retries, schedule firings), taken by
+// one node at a time under a lease — FOR UPDATE SKIP LOCKED on Postgres, a write transaction on
+// SQLite (one writer at a time). A node that dies loses its lease and another takes the job.
+import type { Knex } from 'knex';
+import { parseJson, toIso } from './row-codec';
+import type { Dialect } from './database';
+
+type Row = Record<string, unknown>;
+
+export type JobKind = 'timer' | 'service-retry' | 'start';
+
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  processInstanceId: string | null;
+  activityId: string | null;
+  executionId: string | null;
+  dueAt: string;
+  attempts: number;
+  lastError: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface NewJob {
+  id: string;
+  kind: JobKind;
+  processInstanceId: string | null;
+  activityId: string | null;
+  executionId: string | null;
+  dueAt: string;
+  payload: Record<string, unknown>;
+}
+
+function toJob(r: Row): JobRecord {
+  return {
+    id: String(r.id),
+    kind: r.kind as JobKind,
+    processInstanceId: (r.process_instance_id as string | null) ?? null,
+    activityId: (r.activity_id as string | null) ?? null,
+    executionId: (r.execution_id as string | null) ?? null,
+    dueAt: toIso(r.due_at) as string,
+    attempts: Number(r.attempts),
+    lastError: (r.last_error as string | null) ?? null,
+    payload: parseJson<Record<string, unknown>>(r.payload, {}),
+  };
+}
+
+export function jobRow(job: NewJob, now: string): Row {
+  return {
+    id: job.id,
+    kind: job.kind,
+    process_instance_id: job.processInstanceId,
+    activity_id: job.activityId,
+    execution_id: job.executionId,
+    due_at: job.dueAt,
+    attempts: 0,
+    payload: JSON.stringify(job.payload),
+    created_at: now,
+  };
+}
+
+export class JobStore {
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async insert(jobs: NewJob[], now: string, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    if (jobs.length) await trx('jobs').insert(jobs.map((j) => jobRow(j, now)));
+  }
+
+  /** Takes up to `limit` due jobs whose lease is free or expired, for `owner`, until `leaseUntil`. */
+  async acquire(owner: string, now: string, leaseUntil: string, limit: number): Promise<JobRecord[]> {
+    if (this.dialect === 'postgres') {
+      const result = await this.knex.raw<{ rows: Row[] }>(
+        `update jobs set lock_owner = ?, lock_expires_at = ?
+         where id in (
+           select id from jobs
+           where due_at <= ? and (lock_expires_at is null or lock_expires_at < ?)
+           order by due_at limit ? for update skip locked)
+         returning *`,
+        [owner, leaseUntil, now, now, limit],
+      );
+      return result.rows.map(toJob).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    }
+    return this.knex.transaction(async (trx) => {
+      const rows = (await trx('jobs')
+        .where('due_at', '<=', now)
+        .andWhere((w) => void w.whereNull('lock_expires_at').orWhere('lock_expires_at', '<', now))
+        .orderBy('due_at')
+        .limit(limit)) as Row[];
+      if (rows.length) {
+        await trx('jobs')
+          .whereIn(
+            'id',
+            rows.map((r) => String(r.id)),
+          )
+          .update({ lock_owner: owner, lock_expires_at: leaseUntil });
+      }
+      return rows.map(toJob);
+    });
+  }
+
+  async delete(id: string, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    await trx('jobs').where({ id }).delete();
+  }
+
+  /** Gives the job back to be tried again at `dueAt`, keeping the error. */
+  async retryLater(id: string, owner: string, dueAt: string, error: string): Promise<void> {
+    await this.knex('jobs')
+      .where({ id, lock_owner: owner })
+      .update({ due_at: dueAt, lock_owner: null, lock_expires_at: null, last_error: error.slice(0, 2000), attempts: this.knex.raw('attempts + 1') });
+  }
+
+  /** Replaces the pending timer jobs of an instance by the timers its engine has armed now. */
+  async replaceTimers(trx: Knex.Transaction, processInstanceId: string, timers: NewJob[], now: string): Promise<void> {
+    await trx('jobs').where({ process_instance_id: processInstanceId, kind: 'timer' }).delete();
+    await this.insert(timers, now, trx);
+  }
+
+  async timersOf(processInstanceId: string): Promise<JobRecord[]> {
+    const rows = (await this.knex('jobs').where({ process_instance_id: processInstanceId, kind: 'timer' })) as Row[];
+    return rows.map(toJob);
+  }
+
+  async list(filter: { processInstanceId?: string; kind?: JobKind }, limit = 500): Promise<JobRecord[]> {
+    const q = this.knex('jobs').select('*');
+    if (filter.processInstanceId) void q.where('process_instance_id', filter.processInstanceId);
+    if (filter.kind) void q.where('kind', filter.kind);
+    return ((await q.orderBy('due_at').limit(limit)) as Row[]).map(toJob);
+  }
+
+  /** Seconds between the oldest due job's due time and `now` (0 when nothing is due). */
+  async lagSeconds(now: string): Promise<number> {
+    const row = (await this.knex('jobs').where('due_at', '<=', now).min({ m: 'due_at' }).first()) as Row | undefined;
+    const oldest = toIso(row?.m);
+    return oldest ? Math.max(0, (Date.parse(now) - Date.parse(oldest)) / 1000) : 0;
+  }
+}

@@ -1,0 +1,141 @@
+// Time-driven work over HTTP on SQLite and Postgres: durable timers across restarts, the fast
+// clock, service-task retries and incidents, BPMN errors from handlers, and schedules.
+import { BpmnError, type ServiceRegistry } from '../../src/engine/service-registry';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
+import { deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` is true or `ms` pass; returns the elapsed real time. */
+async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    if (await check()) return Date.now() - t0;
+    await sleep(50);
+  }
+  throw new Error(`condition not met within ${ms} ms`);
+}
+
+describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
+  let db: TestDatabase;
+  let t: TestService;
+  let flaky: { failuresLeft: number; calls: number; mode: 'fail' | 'bpmn-error' };
+
+  const register = (r: ServiceRegistry) => {
+    r.register('test.flaky', () => {
+      flaky.calls++;
+      if (flaky.mode === 'bpmn-error') return Promise.reject(new BpmnError('E_REJECTED', 'the partner said no'));
+      if (flaky.failuresLeft > 0) {
+        flaky.failuresLeft--;
+        return Promise.reject(new Error('partner unreachable'));
+      }
+      return Promise.resolve({ partnerAnswer: 'yes' });
+    });
+  };
+  const env = { PROCFLOW_RETRY_BACKOFF_MS: '100', PROCFLOW_JOB_POLL_MS: '50' };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    t = await startTestService(db, { registerServices: register, env });
+    expect((await deploy(t, fixture('timer-wait.bpmn'))).status).toBe(201);
+    expect((await deploy(t, fixture('flaky-service.bpmn'))).status).toBe(201);
+  });
+
+  beforeEach(() => {
+    flaky = { failuresLeft: 0, calls: 0, mode: 'fail' };
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+    await db?.drop();
+  });
+
+  const instance = async (id: string) => (await t.admin.get(`/api/process-instances/${id}`)).body as { state: string; waitingAt: Array<{ activityId: string }>; incidents: number };
+
+  test('a PT2S timer survives a stop: restarted later, it fires once', async () => {
+    const start = await t.admin.post('/api/process-definitions/timerTwoSeconds/start').send({});
+    expect(start.body).toMatchObject({ state: 'running', waitingAt: [{ activityId: 'wait2s', type: 'IntermediateCatchEvent' }] });
+    await t.stop();
+    await sleep(2500);
+    t = await startTestService(db, { registerServices: register, env });
+    await waitUntil(async () => (await instance(start.body.id)).state === 'completed', 5000);
+    const history = (await t.admin.get(`/api/process-instances/${start.body.id}/history`)).body as Array<{ activityId: string; event: string }>;
+    expect(history.filter((h) => h.activityId === 'wait2s' && h.event === 'end')).toHaveLength(1);
+    expect(history.filter((h) => h.event === 'instance-end')).toHaveLength(1);
+  });
+
+  test('with clock speed 60 a PT1M timer fires after about one real second', async () => {
+    expect((await t.admin.put('/api/clock').send({ speed: 60 })).body.speed).toBe(60);
+    try {
+      const start = await t.admin.post('/api/process-definitions/timerOneMinute/start').send({});
+      const elapsed = await waitUntil(async () => (await instance(start.body.id)).state === 'completed', 10000);
+      expect(elapsed).toBeGreaterThan(700);
+    } finally {
+      await t.admin.put('/api/clock').send({ speed: 1 });
+    }
+    const clock = (await t.admin.get('/api/clock')).body;
+    expect(clock).toMatchObject({ speed: 1, now: expect.any(String) });
+  });
+
+  test('a service task that fails twice then succeeds completes', async () => {
+    flaky.failuresLeft = 2;
+    const start = await t.admin.post('/api/process-definitions/flakyService/start').send({});
+    expect(start.body).toMatchObject({ state: 'running', incidents: 0, waitingAt: [{ activityId: 'call' }] });
+    await waitUntil(async () => (await instance(start.body.id)).state === 'completed', 10000);
+    expect(flaky.calls).toBe(3);
+    const done = (await t.admin.get(`/api/process-instances/${start.body.id}`)).body;
+    expect(done.variables).toMatchObject({ partnerAnswer: 'yes' });
+    expect(done.incidents).toBe(0);
+  });
+
+  test('a service task that always fails opens an incident after its retries; retry after the fix completes it', async () => {
+    flaky.failuresLeft = 1000;
+    const start = await t.admin.post('/api/process-definitions/flakyService/start').send({});
+    await waitUntil(async () => (await instance(start.body.id)).incidents === 1, 10000);
+    expect(flaky.calls).toBe(4);
+    expect((await instance(start.body.id)).waitingAt).toEqual([expect.objectContaining({ activityId: 'call' })]);
+    const incident = (await t.admin.get(`/api/incidents?processInstanceId=${start.body.id}&state=open`)).body.items[0];
+    expect(incident).toMatchObject({ activityId: 'call', state: 'open' });
+    expect(incident.message).toMatch(/partner unreachable/);
+    flaky.failuresLeft = 0;
+    const retry = await t.admin.post(`/api/incidents/${incident.id}/retry`).send({});
+    expect(retry.body.processInstance).toMatchObject({ state: 'completed', incidents: 0 });
+  });
+
+  test('a BPMN error thrown by a handler is caught by the boundary error event', async () => {
+    flaky.mode = 'bpmn-error';
+    const start = await t.admin.post('/api/process-definitions/flakyService/start').send({});
+    expect(start.body).toMatchObject({ state: 'completed', incidents: 0 });
+    const history = (await t.admin.get(`/api/process-instances/${start.body.id}/history`)).body as Array<{ activityId: string; event: string }>;
+    expect(history.some((h) => h.activityId === 'handled' && h.event === 'end')).toBe(true);
+    expect(history.some((h) => h.activityId === 'done')).toBe(false);
+  });
+
+  test('a schedule with R/PT1M at speed 60 starts the process about once a second; deleting it stops it', async () => {
+    await t.admin.put('/api/clock').send({ speed: 60 });
+    try {
+      const created = await t.admin.post('/api/schedules').send({ name: 'every minute', processKey: 'timerShort', recurrence: 'R/PT1M', variables: { from: 'schedule' } });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ processKey: 'timerShort', recurrence: 'R/PT1M', enabled: true, lastRunAt: null });
+      await sleep(3300);
+      const listed = (await t.admin.get('/api/schedules')).body.items.find((s: { id: string }) => s.id === created.body.id);
+      expect(listed.lastRunAt).toEqual(expect.any(String));
+      expect(Date.parse(listed.nextRunAt)).toBeGreaterThan(Date.parse(listed.lastRunAt));
+      expect((await t.admin.delete(`/api/schedules/${created.body.id}`)).status).toBe(204);
+      const started = (await t.admin.get('/api/process-instances?definitionKey=timerShort&limit=500')).body.items as Array<{ variables: { from?: string } }>;
+      const fromSchedule = started.filter((i) => i.variables.from === 'schedule');
+      expect(fromSchedule.length).toBeGreaterThanOrEqual(2);
+      expect(fromSchedule.length).toBeLessThanOrEqual(4);
+    } finally {
+      await t.admin.put('/api/clock').send({ speed: 1 });
+    }
+  });
+
+  test('a schedule without at or recurrence, or with a bad recurrence, is refused with 400', async () => {
+    expect((await t.admin.post('/api/schedules').send({ processKey: 'timerShort' })).body.code).toBe('VALIDATION_FAILED');
+    const bad = await t.admin.post('/api/schedules').send({ processKey: 'timerShort', recurrence: 'every tuesday' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].pointer).toBe('/recurrence');
+    expect((await t.admin.post('/api/schedules').send({ processKey: 'timerShort', recurrence: '*/5 * * * *' })).status).toBe(201);
+  });
+});
