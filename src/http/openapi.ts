@@ -32,6 +32,15 @@ const ops: Record<string, Record<string, Op>> = {
   },
   '/api/users/{id}': { delete: { summary: 'Delete a user', ok: [204, null], errors: [404] } },
   '/api/me': { get: { summary: 'The caller', ok: [200, s.userSchema] } },
+  '/api/clock': {
+    get: { summary: 'The service clock: now and speed', ok: [200, null] },
+    put: { summary: 'Set the clock speed (admin); every node follows', body: s.clockBody, ok: [200, null], errors: [400] },
+  },
+  '/api/schedules': {
+    get: { summary: 'Schedules with next and last run', ok: [200, null] },
+    post: { summary: 'Schedule a process start at a time and/or on a recurrence (ISO 8601 or cron)', body: s.scheduleBody, ok: [201, null], errors: [400] },
+  },
+  '/api/schedules/{id}': { delete: { summary: 'Delete a schedule', ok: [204, null], errors: [404] } },
   '/health': { get: { summary: 'Process alive', ok: [200, null], open: true } },
   '/ready': { get: { summary: 'Database reachable and migrated', ok: [200, null], errors: [503], open: true } },
   '/metrics': { get: { summary: 'Prometheus metrics', ok: [200, null], open: true } },

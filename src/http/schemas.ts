@@ -132,3 +132,15 @@ export const problemSchema = z.object({
 });
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
+
+export const clockBody = z.object({ speed: z.number().positive().max(100000) }).strict();
+
+export const scheduleBody = z
+  .object({
+    name: z.string().min(1).max(255).optional(),
+    processKey: z.string().min(1),
+    at: z.string().min(1).optional(),
+    recurrence: z.string().min(1).max(255).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();

@@ -1,22 +1,10 @@
 // The service clock and the scheduler.
 import { Router } from 'express';
-import { z } from 'zod';
 import type { ScheduleRecord } from '../../store/schedule-store';
 import { currentUser, requireAdmin, route } from '../auth';
 import type { HttpContext } from '../context';
+import { clockBody, scheduleBody } from '../schemas';
 import { parseWith } from '../validation';
-
-export const clockBody = z.object({ speed: z.number().positive().max(100000) }).strict();
-
-export const scheduleBody = z
-  .object({
-    name: z.string().min(1).max(255).optional(),
-    processKey: z.string().min(1),
-    at: z.string().min(1).optional(),
-    recurrence: z.string().min(1).max(255).optional(),
-    variables: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
 
 function scheduleView(s: ScheduleRecord) {
   return {
