@@ -23,6 +23,7 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     t = await startTestService(db);
     expect((await deploy(t, fixture('order-approval.bpmn'), 'order-approval.bpmn')).status).toBe(201);
     expect((await deploy(t, fixture('message-start.bpmn'), 'message-start.bpmn')).status).toBe(201);
+    expect((await deploy(t, fixture('signal-wait.bpmn'), 'signal-wait.bpmn')).status).toBe(201);
     reviewer = await createUser(t, 'rita', ['reviewer']);
     shipper = await createUser(t, 'sam', ['shipping']);
     outsider = await createUser(t, 'olga', ['marketing']);
@@ -228,5 +229,63 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     const again = await t.admin.delete(`/api/process-instances/${id}`);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('INSTANCE_ENDED');
+  });
+
+  test('a signal reaches every instance waiting for it, across a restart, and only those', async () => {
+    const started = await Promise.all([1, 2].map(() => t.admin.post('/api/process-definitions/backorder/start').send({})));
+    const ids = started.map((r) => r.body.id as string);
+    expect(started.map((r) => r.body.waitingAt[0].activityId)).toEqual(['waitStock', 'waitStock']);
+    await restart();
+    const res = await t.admin.post('/api/signals').send({ signalName: 'stock-replenished', variables: { batch: 'B7' } });
+    expect(res.body).toEqual({ delivered: 2 });
+    for (const id of ids) {
+      const inst = (await t.admin.get(`/api/process-instances/${id}`)).body;
+      expect(inst).toMatchObject({ state: 'running', waitingAt: [{ activityId: 'pick' }], variables: { batch: 'B7' } });
+    }
+    expect((await t.admin.post('/api/signals').send({ signalName: 'stock-replenished' })).body).toEqual({ delivered: 0 });
+  });
+
+  test('a message is correlated by correlation keys matched against variables', async () => {
+    const a = await startOrder('order-ck-a');
+    const b = await startOrder('order-ck-b');
+    for (const [id, ref] of [
+      [a, 'REF-A'],
+      [b, 'REF-B'],
+    ] as const) {
+      const [review] = await openTasks(reviewer, id);
+      await t
+        .as(reviewer)
+        .post(`/api/tasks/${review?.id}/complete`)
+        .send({ variables: { approved: true, amount: 5, paymentRef: ref } });
+    }
+    const res = await t.admin.post('/api/messages').send({ messageName: 'payment-received', correlationKeys: { paymentRef: 'REF-B' } });
+    expect(res.body).toEqual({ correlated: [b] });
+    expect((await t.admin.get(`/api/process-instances/${a}`)).body.waitingAt[0].activityId).toBe('waitPayment');
+  });
+
+  test('a claimed task belongs to its claimer: others of the group get 409 on claim and 403 on complete', async () => {
+    const id = await startOrder('order-claim');
+    const [review] = await openTasks(reviewer, id);
+    const colleague = await createUser(t, 'rob', ['reviewer']);
+    const claim = await t.as(reviewer).post(`/api/tasks/${review?.id}/claim`).send({});
+    expect(claim.body).toMatchObject({ assignee: 'rita' });
+    expect((await t.as(colleague).post(`/api/tasks/${review?.id}/claim`).send({})).body.code).toBe('TASK_ALREADY_CLAIMED');
+    expect(
+      (
+        await t
+          .as(colleague)
+          .post(`/api/tasks/${review?.id}/complete`)
+          .send({ variables: { approved: true } })
+      ).status,
+    ).toBe(403);
+    expect(await openTasks(colleague, id)).toEqual([]);
+    expect(
+      (
+        await t
+          .as(reviewer)
+          .post(`/api/tasks/${review?.id}/complete`)
+          .send({ variables: { approved: false } })
+      ).status,
+    ).toBe(200);
   });
 });
