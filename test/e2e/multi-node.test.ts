@@ -110,7 +110,11 @@ maybe('several nodes on one Postgres', () => {
       const deadline = Date.now() + 90000;
       while ((await completed()) < 1000 && Date.now() < deadline) await sleep(250);
       expect(await completed()).toBe(1000);
-      const fired = (await k('history').where({ activity_id: 'wait2s', event: 'end' }).select('process_instance_id').count({ n: '*' }).groupBy('process_instance_id')) as Array<{ n: string }>;
+      const fired: Array<{ n: string }> = await k('history')
+        .where({ activity_id: 'wait2s', event: 'end' })
+        .select('process_instance_id')
+        .count<Array<{ n: string }>>({ n: '*' })
+        .groupBy('process_instance_id');
       expect(fired).toHaveLength(1000);
       expect(fired.every((r) => Number(r.n) === 1)).toBe(true);
       expect(Number(((await k('jobs').count({ n: '*' }))[0] as { n: string }).n)).toBe(0);
@@ -124,14 +128,16 @@ maybe('several nodes on one Postgres', () => {
     a = await startTestService(db, { env });
     expect((await deploy(a, fixture('timer-wait.bpmn'))).status).toBe(201);
     b = await startNode(db, env);
-    const created = await a.admin.post('/api/schedules').send({ name: 'each minute', processKey: 'timerShort', recurrence: 'R/PT1M', variables: { via: 'schedule' } });
+    const created = await a.admin
+      .post('/api/schedules')
+      .send({ name: 'each minute', processKey: 'timerShort', recurrence: 'R/PT1M', variables: { via: 'schedule' } });
     expect(created.status).toBe(201);
     await sleep(5200);
     await a.admin.delete(`/api/schedules/${created.body.id}`);
     await sleep(300);
     const k = knexFactory({ client: 'pg', connection: pgUrl as string, searchPath: [db.searchPath as string], pool: { min: 0, max: 1 } });
     try {
-      const rows = (await k('process_instances').where({ definition_key: 'timerShort' }).select('variables')) as Array<{ variables: string }>;
+      const rows: Array<{ variables: string }> = await k('process_instances').where({ definition_key: 'timerShort' }).select('variables');
       const firings = rows.map((r) => (JSON.parse(r.variables) as { scheduledAt?: string }).scheduledAt);
       expect(firings.length).toBeGreaterThanOrEqual(4);
       expect(firings.length).toBeLessThanOrEqual(7);
