@@ -40,6 +40,7 @@ export async function up(knex: Knex): Promise<void> {
     t.double('speed').notNullable();
     t.bigInteger('origin_real_ms').notNullable();
     t.bigInteger('origin_service_ms').notNullable();
+    t.bigInteger('updated_ms').notNullable();
   });
 }
 

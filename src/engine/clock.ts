@@ -31,6 +31,12 @@ export class ScaledClock implements Clock {
     this.currentSpeed = speed;
   }
 
+  /** Moves service time to `at` (a demo or a test jumping ahead), keeping the speed. */
+  setNow(at: Date): void {
+    this.originService = at.getTime();
+    this.originReal = Date.now();
+  }
+
   realDelay(serviceMs: number): number {
     return Math.max(0, serviceMs / this.currentSpeed);
   }

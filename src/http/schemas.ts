@@ -133,7 +133,10 @@ export const problemSchema = z.object({
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
 
-export const clockBody = z.object({ speed: z.number().positive().max(100000) }).strict();
+export const clockBody = z
+  .object({ speed: z.number().positive().max(100000).optional(), now: z.iso.datetime({ offset: true }).optional() })
+  .strict()
+  .refine((b) => b.speed !== undefined || b.now !== undefined, { message: 'give speed, now or both' });
 
 export const scheduleBody = z
   .object({

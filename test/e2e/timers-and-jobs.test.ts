@@ -50,7 +50,8 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
     await db?.drop();
   });
 
-  const instance = async (id: string) => (await t.admin.get(`/api/process-instances/${id}`)).body as { state: string; waitingAt: Array<{ activityId: string }>; incidents: number };
+  const instance = async (id: string) =>
+    (await t.admin.get(`/api/process-instances/${id}`)).body as { state: string; waitingAt: Array<{ activityId: string }>; incidents: number };
 
   test('a PT2S timer survives a stop: restarted later, it fires once', async () => {
     const start = await t.admin.post('/api/process-definitions/timerTwoSeconds/start').send({});
@@ -75,6 +76,20 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
     }
     const clock = (await t.admin.get('/api/clock')).body;
     expect(clock).toMatchObject({ speed: 1, now: expect.any(String) });
+  });
+
+  test('a P90D timer waits as a job due in 90 days, survives a restart, and fires when the clock gets there', async () => {
+    const start = await t.admin.post('/api/process-definitions/timerNinetyDays/start').send({});
+    expect(start.body.waitingAt).toEqual([expect.objectContaining({ activityId: 'wait90d' })]);
+    const now = Date.parse((await t.admin.get('/api/clock')).body.now);
+    await t.stop();
+    t = await startTestService(db, { registerServices: register, env });
+    await sleep(400);
+    expect((await instance(start.body.id)).state).toBe('running');
+    const jump = await t.admin.put('/api/clock').send({ now: new Date(now + 90 * 86400000 + 1000).toISOString() });
+    expect(jump.status).toBe(200);
+    await waitUntil(async () => (await instance(start.body.id)).state === 'completed', 5000);
+    await t.admin.put('/api/clock').send({ now: new Date().toISOString() });
   });
 
   test('a service task that fails twice then succeeds completes', async () => {
@@ -114,7 +129,9 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
   test('a schedule with R/PT1M at speed 60 starts the process about once a second; deleting it stops it', async () => {
     await t.admin.put('/api/clock').send({ speed: 60 });
     try {
-      const created = await t.admin.post('/api/schedules').send({ name: 'every minute', processKey: 'timerShort', recurrence: 'R/PT1M', variables: { from: 'schedule' } });
+      const created = await t.admin
+        .post('/api/schedules')
+        .send({ name: 'every minute', processKey: 'timerShort', recurrence: 'R/PT1M', variables: { from: 'schedule' } });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ processKey: 'timerShort', recurrence: 'R/PT1M', enabled: true, lastRunAt: null });
       await sleep(3300);

@@ -39,7 +39,7 @@ export function scheduleRoutes(ctx: HttpContext): Router {
     route(async (req, res) => {
       requireAdmin(res);
       const body = parseWith(clockBody, req.body ?? {});
-      await ctx.clockSync.setSpeed(body.speed);
+      await ctx.clockSync.set({ ...(body.speed !== undefined ? { speed: body.speed } : {}), ...(body.now ? { now: new Date(body.now) } : {}) });
       res.json({ now: ctx.clock.now().toISOString(), speed: ctx.clock.speed });
     }),
   );
