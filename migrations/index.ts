@@ -2,9 +2,11 @@
 // and from the compiled JavaScript (the service), without globbing the file system.
 import type { Knex } from 'knex';
 import * as core from './20261123000001_core';
+import * as orders from './20261123000002_orders';
 import * as jobsAndSchedules from './20261123000003_jobs_and_schedules';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_core': core,
+  '20261123000002_orders': orders,
   '20261123000003_jobs_and_schedules': jobsAndSchedules,
 };

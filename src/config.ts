@@ -13,6 +13,9 @@ const schema = z.object({
   PROCFLOW_CRM_URL: z.string().url().optional(),
   PROCFLOW_MCSRVSTAT_URL: z.string().url().default('https://api.mcsrvstat.us'),
   PROCFLOW_SMTP_URL: z.string().optional(),
+  PROCFLOW_SMTP_FROM: z.string().min(3).default('procflow <procflow@localhost>'),
+  // Orders (docs/orders.md): the unit price of an item the product catalogue does not price.
+  PROCFLOW_DEFAULT_UNIT_PRICE: z.coerce.number().nonnegative().default(10),
   PROCFLOW_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -43,6 +46,8 @@ export interface Config {
   crmUrl?: string;
   mcsrvstatUrl: string;
   smtpUrl?: string;
+  smtpFrom: string;
+  defaultUnitPrice: number;
   maxBodyBytes: number;
   eventBudgetMs: number;
   eventBudgetActivities: number;
@@ -73,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.PROCFLOW_CRM_URL ? { crmUrl: e.PROCFLOW_CRM_URL } : {}),
     mcsrvstatUrl: e.PROCFLOW_MCSRVSTAT_URL,
     ...(e.PROCFLOW_SMTP_URL ? { smtpUrl: e.PROCFLOW_SMTP_URL } : {}),
+    smtpFrom: e.PROCFLOW_SMTP_FROM,
+    defaultUnitPrice: e.PROCFLOW_DEFAULT_UNIT_PRICE,
     maxBodyBytes: e.PROCFLOW_MAX_BODY_BYTES,
     eventBudgetMs: e.PROCFLOW_EVENT_BUDGET_MS,
     eventBudgetActivities: e.PROCFLOW_EVENT_BUDGET_ACTIVITIES,

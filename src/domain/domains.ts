@@ -6,6 +6,8 @@ import type { Clock } from '../engine/clock';
 import type { ProcessRuntime } from '../engine/process-runtime';
 import type { ServiceRegistry } from '../engine/service-registry';
 import type { Store } from '../store/store';
+import { createOrdersDomain } from './orders/orders-domain';
+import type { OrderService } from './orders/order-service';
 
 export interface DomainDeps {
   config: Config;
@@ -16,9 +18,10 @@ export interface DomainDeps {
   logger: Logger;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Domains {}
+export interface Domains {
+  orders: OrderService;
+}
 
-export function createDomains(_deps: DomainDeps): Domains {
-  return {};
+export function createDomains(deps: DomainDeps): Domains {
+  return { orders: createOrdersDomain(deps) };
 }

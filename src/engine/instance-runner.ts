@@ -52,8 +52,8 @@ interface ElementApi {
   environment: { variables: Record<string, unknown> };
 }
 
-interface DefinitionRun {
-  run(options?: Record<string, unknown>, callback?: unknown): unknown;
+interface LoadedDefinition {
+  getProcesses(): Array<{ id: string; isExecutable: boolean }>;
 }
 
 interface EngineDefinition {
@@ -179,6 +179,7 @@ export class InstanceRunner {
       this.failure ??= err instanceof Error ? err : new Error(String(err));
     });
     this.bindListener();
+    this.startOnly(definition.record.info.processId);
   }
 
   // ----- creation -----
@@ -194,7 +195,6 @@ export class InstanceRunner {
     const runner = new InstanceRunner(definition, identity, options, variables);
     runner.fireStartTimers = how.fireStartTimers ?? false;
     runner.beginEvent(actor);
-    runner.startOnly(definition.record.info.processId);
     runner.history.push({ at: runner.now(), activityId: null, activityName: null, type: 'process', event: 'instance-start', by: actor });
     await runner.guard(async () => {
       await runner.engine.execute({ listener: runner.listener, variables: { ...variables } } as never);
@@ -229,18 +229,19 @@ export class InstanceRunner {
 
   /**
    * bpmn-engine's execute() runs every executable process of the document; a definition is one
-   * process (the pool that begins the conversation). bpmn-elements' Definition.run takes the
-   * process id to start with, which the engine does not pass on: pass it here. Other pools are
-   * still started by the messages that reach them.
+   * process (the pool that begins the conversation). The other pools take part when a message
+   * or signal reaches one of their start events — and bpmn-elements starts a process that way
+   * only if it is not executable (DefinitionExecution#_startProcessesByMessage). So, when the
+   * definition is loaded (at start and at recover), every other process is marked not executable:
+   * it does not run at execute(), and a message flow still starts it.
    */
   private startOnly(processId: string | undefined): void {
     if (!processId) return;
-    const engine = this.engine as unknown as { _loadDefinition(source: unknown, options: unknown): DefinitionRun };
+    const engine = this.engine as unknown as { _loadDefinition(source: unknown, options: unknown): LoadedDefinition };
     const load = engine._loadDefinition.bind(engine);
     engine._loadDefinition = (source, options) => {
       const definition = load(source, options);
-      const run = definition.run.bind(definition);
-      definition.run = (runOptions?: Record<string, unknown>, callback?: unknown) => run({ ...runOptions, processId }, callback);
+      for (const bp of definition.getProcesses()) if (bp.id !== processId) bp.isExecutable = false;
       return definition;
     };
   }

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   TASK_NOT_FOUND: { status: 404, title: 'Task not found' },
   INCIDENT_NOT_FOUND: { status: 404, title: 'Incident not found' },
   USER_NOT_FOUND: { status: 404, title: 'User not found' },
+  ORDER_NOT_FOUND: { status: 404, title: 'Order not found' },
+  QUOTE_NOT_FOUND: { status: 404, title: 'Quote not found' },
   MESSAGE_NOT_CORRELATED: { status: 404, title: 'No instance waits for this message' },
   DEFINITION_NOT_EXECUTABLE: { status: 409, title: 'The process definition cannot be started' },
   TASK_NOT_OPEN: { status: 409, title: 'The task is not open' },

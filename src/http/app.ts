@@ -6,8 +6,10 @@ import { errorHandler, notFoundHandler } from './problem';
 import { definitionRoutes } from './routes/definition-routes';
 import { incidentRoutes } from './routes/incident-routes';
 import { instanceRoutes } from './routes/instance-routes';
+import { legacyOrderRoutes } from './routes/legacy-order-routes';
 import { messageRoutes } from './routes/message-routes';
 import { opsRoutes } from './routes/ops-routes';
+import { orderRoutes } from './routes/order-routes';
 import { scheduleRoutes } from './routes/schedule-routes';
 import { taskRoutes } from './routes/task-routes';
 import { userRoutes } from './routes/user-routes';
@@ -28,8 +30,12 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   api.use(messageRoutes(ctx));
   api.use(incidentRoutes(ctx));
   api.use(userRoutes(ctx));
+  api.use(orderRoutes(ctx));
   api.use(scheduleRoutes(ctx));
   app.use('/api', api);
+
+  // The order prototype's routes (/place_order, /check_…), outside /api as it had them.
+  app.use(legacyOrderRoutes(ctx));
 
   app.use(notFoundHandler());
   app.use(errorHandler(ctx.logger));

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 description, generated from the same zod schemas that validate requests.
 import { z } from 'zod';
 import * as s from './schemas';
+import * as o from './order-schemas';
 
 type Op = { summary: string; body?: z.ZodType; xml?: boolean; query?: z.ZodObject; ok: [number, z.ZodType | null]; errors?: number[]; open?: boolean };
 
@@ -41,6 +42,19 @@ const ops: Record<string, Record<string, Op>> = {
     post: { summary: 'Schedule a process start at a time and/or on a recurrence (ISO 8601 or cron)', body: s.scheduleBody, ok: [201, null], errors: [400] },
   },
   '/api/schedules/{id}': { delete: { summary: 'Delete a schedule', ok: [204, null], errors: [404] } },
+  '/api/orders': {
+    get: { summary: 'Orders the caller may see (a client: its own), newest first', query: o.orderQuery, ok: [200, s.listOf(o.orderSchema)] },
+    post: { summary: 'Place an order: starts the order process', body: o.placeOrderBody, ok: [201, o.placedOrderSchema], errors: [400] },
+  },
+  '/api/orders/{id}': { get: { summary: 'An order with its status, quote and history', ok: [200, o.orderSchema], errors: [404] } },
+  '/api/orders/{id}/quote': { get: { summary: 'The quote: text/plain, or application/pdf or JSON on Accept', ok: [200, null], errors: [404] } },
+  '/api/orders/{id}/notifications': { get: { summary: 'What the client was told (mailed, or recorded without SMTP)', ok: [200, null], errors: [404] } },
+  '/place_order': {
+    post: { summary: 'Prototype route: place an order {name, email}', body: o.legacyPlaceOrderBody, ok: [200, o.legacyMessageSchema], errors: [400] },
+  },
+  '/check_order/{id}': { get: { summary: 'Prototype route: the order by number, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
+  '/check_quote/{id}': { get: { summary: 'Prototype route: the quote, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
+  '/check_realization/{id}': { get: { summary: 'Prototype route: the service, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
   '/health': { get: { summary: 'Process alive', ok: [200, null], open: true } },
   '/ready': { get: { summary: 'Database reachable and migrated', ok: [200, null], errors: [503], open: true } },
   '/metrics': { get: { summary: 'Prometheus metrics', ok: [200, null], open: true } },

@@ -5,6 +5,7 @@ import { HistoryStore } from './history-store';
 import { IncidentStore } from './incident-store';
 import { InstanceStore } from './instance-store';
 import { JobStore } from './job-store';
+import { OrderStore } from './order-store';
 import { ScheduleStore } from './schedule-store';
 import { SubscriptionStore } from './subscription-store';
 import { TaskStore } from './task-store';
@@ -22,6 +23,7 @@ export class Store {
   readonly jobs: JobStore;
   readonly schedules: ScheduleStore;
   readonly clock: ClockStore;
+  readonly orders: OrderStore;
 
   constructor(readonly db: Database) {
     const k = db.knex;
@@ -35,6 +37,7 @@ export class Store {
     this.jobs = new JobStore(k, db.dialect);
     this.schedules = new ScheduleStore(k, db.dialect);
     this.clock = new ClockStore(k);
+    this.orders = new OrderStore(k);
   }
 
   /** Database reachable and migrations applied. */

@@ -1,0 +1,45 @@
+// The service-task topics of processes/order-fulfilment.bpmn. The instance's business key is the
+// order id. Every handler may run again after a recover and must not repeat its side effect:
+// the quote is one per order, a notification one per run of its task (instance + activity + execution).
+import type { ServiceCall, ServiceRegistry } from '../../engine/service-registry';
+import type { OrderRecord } from '../../store/order-store';
+import type { Store } from '../../store/store';
+import { composeNotification, type NotificationKind, type OrderNotifier } from './order-notifications';
+import type { OrderQuotes } from './order-quotes';
+
+export const ORDER_TOPICS = {
+  generateQuote: 'order.generate-quote',
+  notify: (kind: NotificationKind) => `order.notify.${kind}`,
+};
+
+async function orderOf(store: Store, call: ServiceCall): Promise<OrderRecord> {
+  const view = call.businessKey ? await store.orders.find({ id: call.businessKey }) : undefined;
+  if (!view) {
+    throw new Error(`instance <${call.processInstanceId}> has no order (business key <${call.businessKey ?? ''}>): orders are placed with POST /api/orders`);
+  }
+  return view.order;
+}
+
+export function registerOrderHandlers(services: ServiceRegistry, deps: { store: Store; quotes: OrderQuotes; notifier: OrderNotifier }): void {
+  const { store, quotes, notifier } = deps;
+
+  services.register(ORDER_TOPICS.generateQuote, async (call) => {
+    const order = await orderOf(store, call);
+    const quote = await quotes.ensure(order, call.processInstanceId);
+    return { quoteNumber: quote.number, cost: (quote.totalCents ?? 0) / 100 };
+  });
+
+  for (const kind of ['order-rejected', 'quote-rejected', 'service-done'] as const) {
+    services.register(ORDER_TOPICS.notify(kind), async (call) => {
+      const order = await orderOf(store, call);
+      await notifier.notify(order, call, composeNotification(kind, order, call.variables));
+    });
+  }
+
+  services.register(ORDER_TOPICS.notify('quote'), async (call) => {
+    const order = await orderOf(store, call);
+    const quote = await store.orders.quoteOf(order.id);
+    const sent = await notifier.notify(order, call, composeNotification('quote', order, call.variables, quote));
+    await store.orders.markQuoteSent(order.id, sent.sentAt ?? sent.createdAt);
+  });
+}

@@ -1,0 +1,42 @@
+// One quote per order, numbered from a database sequence (Q-<year>-<seq>). Making it is
+// idempotent: the row is reserved first (its seq fixes the number), then priced and rendered;
+// a run that finds the row finished returns it, one that finds it unfinished finishes it.
+import type { Clock } from '../../engine/clock';
+import type { OrderRecord, QuoteRecord } from '../../store/order-store';
+import type { Store } from '../../store/store';
+import { priceOrder, type ProductPrices } from './pricing';
+import { renderQuotePdf, renderQuoteText, type QuoteContent } from './quote-document';
+
+export function quoteNumber(seq: number, createdAt: string): string {
+  return `Q-${new Date(createdAt).getUTCFullYear()}-${String(seq).padStart(6, '0')}`;
+}
+
+export class OrderQuotes {
+  constructor(
+    private readonly store: Store,
+    private readonly prices: ProductPrices,
+    private readonly defaultUnitPrice: number,
+    private readonly clock: Clock,
+  ) {}
+
+  async ensure(order: OrderRecord, processInstanceId: string): Promise<QuoteRecord> {
+    const existing = await this.store.orders.quoteOf(order.id);
+    if (existing?.number) return existing;
+    const reserved = existing ?? (await this.store.orders.reserveQuote(order.id, processInstanceId, this.clock.now().toISOString()));
+    const priced = await priceOrder(order.items, this.prices, this.defaultUnitPrice);
+    const content: QuoteContent = {
+      number: quoteNumber(reserved.seq, reserved.createdAt),
+      createdAt: reserved.createdAt,
+      order: { number: order.number, customerName: order.customerName, email: order.email },
+      ...priced,
+    };
+    return this.store.orders.writeQuote(order.id, {
+      number: content.number,
+      currency: priced.currency,
+      totalCents: priced.totalCents,
+      lines: priced.lines,
+      text: renderQuoteText(content),
+      pdf: await renderQuotePdf(content),
+    });
+  }
+}

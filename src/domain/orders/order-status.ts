@@ -1,0 +1,46 @@
+// An order's status, read from its process instance (processes/order-fulfilment.bpmn): the
+// decisions taken so far (form variables) say how it ended or how far it got, and where the
+// instance waits says which step is open. Never stored, so it cannot disagree with the instance.
+import type { OrderInstanceState } from '../../store/order-store';
+
+export const ORDER_STATUSES = [
+  'awaiting_validation',
+  'rejected',
+  'quote_pending',
+  'quote_rejected_by_supplier',
+  'quote_sent',
+  'quote_refused',
+  'in_progress',
+  'service_done',
+  'service_disputed',
+  'completed',
+  'cancelled',
+] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The process key of the client pool, the one an order starts. */
+export const ORDER_PROCESS_KEY = 'orderFulfilment';
+
+/** Activity ids of the diagram the status depends on. */
+export const ORDER_ACTIVITIES = {
+  evaluateQuote: 'Task_EvaluateQuote',
+  confirmService: 'Task_ConfirmService',
+} as const;
+
+export function deriveOrderStatus(instance: OrderInstanceState | null): OrderStatus {
+  if (!instance) return 'awaiting_validation';
+  if (instance.state === 'cancelled') return 'cancelled';
+  const v = instance.variables;
+  // The decisions that end an order, in the order they are taken.
+  if (v.approved === false) return 'rejected';
+  if (v.quoteApproved === false) return 'quote_rejected_by_supplier';
+  if (v.accepted === false) return 'quote_refused';
+  if (instance.state === 'completed') return 'completed';
+  const waits = new Set(instance.waitingAt.map((w) => w.activityId));
+  if (waits.has(ORDER_ACTIVITIES.confirmService)) return 'service_done';
+  if (v.accepted === true) return v.satisfied === false ? 'service_disputed' : 'in_progress';
+  if (waits.has(ORDER_ACTIVITIES.evaluateQuote)) return 'quote_sent';
+  if (v.approved === true) return 'quote_pending';
+  return 'awaiting_validation';
+}

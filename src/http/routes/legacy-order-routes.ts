@@ -1,0 +1,118 @@
+// The FastAPI prototype's four routes, outside /api, answering with its French messages. Open to
+// anonymous callers only when PROCFLOW_LEGACY_ROUTES_OPEN=true; otherwise they need a bearer
+// token like /api (and a client sees only its own orders there too).
+import express, { Router, type RequestHandler, type Response } from 'express';
+import { AppError } from '../../errors/app-error';
+import type { OrderDetails } from '../../domain/orders/order-service';
+import type { OrderStatus } from '../../domain/orders/order-status';
+import { formatEuros } from '../../domain/orders/quote-document';
+import { authenticate, route, type AuthedUser } from '../auth';
+import type { HttpContext } from '../context';
+import { legacyPlaceOrderBody } from '../order-schemas';
+import { parseWith } from '../validation';
+
+export const ORDER_RECEIVED = 'Commande reçue, en attente de validation';
+
+const REJECTED = 'Commande rejetée, veuillez passer une nouvelle commande';
+const QUOTE_REJECTED = 'Devis rejeté par le fournisseur, veuillez passer une nouvelle commande';
+const CANCELLED = 'Commande annulée';
+
+/** /check_order/{id}: where the order itself stands. */
+export const CHECK_ORDER: Record<OrderStatus, string> = {
+  awaiting_validation: 'Commande en attente de validation',
+  rejected: REJECTED,
+  quote_pending: 'Commande validée',
+  quote_rejected_by_supplier: 'Commande validée',
+  quote_sent: 'Commande validée',
+  quote_refused: 'Commande validée',
+  in_progress: 'Commande validée',
+  service_done: 'Commande validée',
+  service_disputed: 'Commande validée',
+  completed: 'Commande terminée',
+  cancelled: CANCELLED,
+};
+
+/** /check_quote/{id}: where the quote stands (`quote_sent` names the quote and its amount). */
+export const CHECK_QUOTE: Record<OrderStatus, string> = {
+  awaiting_validation: 'Commande en attente de validation, pas encore de devis',
+  rejected: REJECTED,
+  quote_pending: 'Devis en cours de préparation',
+  quote_rejected_by_supplier: QUOTE_REJECTED,
+  quote_sent: 'Devis envoyé, en attente de votre réponse',
+  quote_refused: 'Devis refusé',
+  in_progress: 'Devis accepté',
+  service_done: 'Devis accepté',
+  service_disputed: 'Devis accepté',
+  completed: 'Devis accepté',
+  cancelled: CANCELLED,
+};
+
+/** /check_realization/{id}: where the service stands. */
+export const CHECK_REALIZATION: Record<OrderStatus, string> = {
+  awaiting_validation: 'Prestation pas encore commencée',
+  rejected: REJECTED,
+  quote_pending: 'Prestation pas encore commencée',
+  quote_rejected_by_supplier: QUOTE_REJECTED,
+  quote_sent: 'Prestation pas encore commencée, devis en attente de votre réponse',
+  quote_refused: 'Devis refusé, pas de prestation',
+  in_progress: 'Prestation en cours',
+  service_done: 'Prestation réalisée, en attente de confirmation',
+  service_disputed: 'Prestation contestée, reprise en cours',
+  completed: 'Prestation terminée',
+  cancelled: CANCELLED,
+};
+
+function quoteMessage(d: OrderDetails): string {
+  const q = d.quote;
+  if (d.status !== 'quote_sent' || !q?.number || q.totalCents === null) return CHECK_QUOTE[d.status];
+  return `Devis ${q.number} envoyé, montant : ${formatEuros(q.totalCents)}, en attente de votre réponse`;
+}
+
+/** With the routes open, a caller may still send a token (a client placing its own order). */
+function optionalAuthenticate(ctx: HttpContext): RequestHandler {
+  const auth = authenticate(ctx.users);
+  return (req, res, next) => (req.headers.authorization ? auth(req, res, next) : next());
+}
+
+function caller(res: Response): AuthedUser | null {
+  return (res.locals.user as AuthedUser | undefined) ?? null;
+}
+
+export function legacyOrderRoutes(ctx: HttpContext): Router {
+  const r = Router();
+  const orders = ctx.domains.orders;
+  const auth = ctx.config.legacyRoutesOpen ? optionalAuthenticate(ctx) : authenticate(ctx.users);
+  const json = express.json({ limit: ctx.config.maxBodyBytes });
+
+  r.post(
+    '/place_order',
+    json,
+    auth,
+    route(async (req, res) => {
+      const body = parseWith(legacyPlaceOrderBody, req.body ?? {});
+      // The prototype's order was one service for a named customer.
+      const items = body.items ?? [{ description: 'Prestation', quantity: 1 }];
+      const placed = await orders.place({ customerName: body.name, email: body.email, items }, caller(res));
+      res.json({ message: ORDER_RECEIVED, order_id: placed.order.number });
+    }),
+  );
+
+  const check = (path: string, message: (d: OrderDetails) => string) =>
+    r.get(
+      `/${path}/:id`,
+      auth,
+      route(async (req, res) => {
+        const raw = String(req.params.id);
+        if (!/^\d{1,15}$/.test(raw)) throw new AppError('ORDER_NOT_FOUND', `Commande ${raw} introuvable`);
+        const details = await orders.get({ number: Number(raw) }, caller(res)).catch((err: unknown) => {
+          throw err instanceof AppError && err.code === 'ORDER_NOT_FOUND' ? new AppError('ORDER_NOT_FOUND', `Commande ${raw} introuvable`) : err;
+        });
+        res.json({ message: message(details) });
+      }),
+    );
+  check('check_order', (d) => CHECK_ORDER[d.status]);
+  check('check_quote', quoteMessage);
+  check('check_realization', (d) => CHECK_REALIZATION[d.status]);
+
+  return r;
+}
