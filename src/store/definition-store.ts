@@ -104,6 +104,11 @@ export class DefinitionStore {
     return row ? toDefinition(row) : undefined;
   }
 
+  async getVersion(key: string, version: number): Promise<DefinitionRecord | undefined> {
+    const row = (await this.knex('process_definitions').select(DEFINITION_COLUMNS).where({ key, version }).first()) as Row | undefined;
+    return row ? toDefinition(row) : undefined;
+  }
+
   async getXml(id: string): Promise<string | undefined> {
     const row = (await this.knex('process_definitions').select('xml').where({ id }).first()) as Row | undefined;
     return row ? String(row.xml) : undefined;

@@ -61,6 +61,9 @@ describe.each(databaseKinds)('deploying and running on %s', (kind) => {
     const xml = await t.admin.get('/api/process-definitions/versioned/xml');
     expect(xml.headers['content-type']).toMatch(/application\/xml/);
     expect(xml.text).toContain('Second version task');
+    expect((await t.admin.get('/api/process-definitions/versioned/xml?version=1')).text).toContain('First version task');
+    expect((await t.admin.get('/api/process-definitions/versioned/xml?version=abc')).body.code).toBe('VALIDATION_FAILED');
+    expect((await t.admin.get('/api/process-definitions/versioned/xml?version=9')).body.code).toBe('DEFINITION_NOT_FOUND');
     // The old instance still completes on version 1.
     const task = (await t.admin.get(`/api/tasks?processInstanceId=${old.id}`)).body.items[0];
     expect(task.name).toBe('First version task');

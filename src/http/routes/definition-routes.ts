@@ -4,6 +4,7 @@ import multer from 'multer';
 import { AppError } from '../../errors/app-error';
 import { currentUser, requireAdmin, route } from '../auth';
 import type { HttpContext } from '../context';
+import { z } from 'zod';
 import { startBody } from '../schemas';
 import { parseWith } from '../validation';
 import { definitionView, instanceView } from '../views';
@@ -73,9 +74,9 @@ export function definitionRoutes(ctx: HttpContext): Router {
   r.get(
     '/process-definitions/:key/xml',
     route(async (req, res) => {
-      const version = req.query.version ? Number(req.query.version) : undefined;
-      const defs = version ? await ctx.store.definitions.list(true) : [];
-      const def = version ? defs.find((d) => d.key === req.params.key && d.version === version) : await latest(String(req.params.key));
+      const { version } = parseWith(z.object({ version: z.coerce.number().int().positive().optional() }), req.query, 'query');
+      const key = String(req.params.key);
+      const def = version ? await ctx.store.definitions.getVersion(key, version) : await latest(key);
       if (!def) throw new AppError('DEFINITION_NOT_FOUND', `no version ${version} of process definition <${String(req.params.key)}>`);
       const xml = await ctx.store.definitions.getXml(def.id);
       res.type('application/xml').send(xml);
