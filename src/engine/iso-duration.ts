@@ -1,7 +1,8 @@
 // ISO 8601 durations and repeating intervals as modelers write them for timers, retries and
 // schedules: PT15M, P1DT2H, R/PT1M, R5/PT10S, R3/2026-01-01T00:00:00Z/PT1H.
 
-const DURATION = /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const DURATION =
+  /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 const UNIT_MS = [365 * 86400000, 30 * 86400000, 7 * 86400000, 86400000, 3600000, 60000, 1000];
 
 /** Milliseconds of an ISO 8601 duration (years and months by their usual lengths), or undefined. */

@@ -289,7 +289,10 @@ export class ProcessRuntime {
         await this.runEvent(instanceId, () => Promise.resolve(true), { human: false, completeJobId: job.id, serviceAttempt: Number(job.payload.attempt ?? 2) });
       }
     } catch (err) {
-      if (err instanceof AppError && ['INSTANCE_ENDED', 'INSTANCE_NOT_FOUND', 'DEFINITION_NOT_FOUND', 'DEFINITION_NOT_EXECUTABLE', 'NOT_FOUND'].includes(err.code)) {
+      if (
+        err instanceof AppError &&
+        ['INSTANCE_ENDED', 'INSTANCE_NOT_FOUND', 'DEFINITION_NOT_FOUND', 'DEFINITION_NOT_EXECUTABLE', 'NOT_FOUND'].includes(err.code)
+      ) {
         this.logger.info('job has nothing left to do', { job: job.id, kind: job.kind, reason: err.detail });
         await this.store.jobs.delete(job.id);
         return;
@@ -398,7 +401,14 @@ export class ProcessRuntime {
           const definition = await this.registry.get(row.definitionId);
           const knownDue = new Map<string, number>();
           for (const t of await this.store.jobs.timersOf(instanceId)) if (t.executionId) knownDue.set(t.executionId, Date.parse(t.dueAt));
-          runner = await InstanceRunner.recover(definition, { id: row.id, businessKey: row.businessKey }, withState.engineState, row.variables, this.runnerOptions, knownDue);
+          runner = await InstanceRunner.recover(
+            definition,
+            { id: row.id, businessKey: row.businessKey },
+            withState.engineState,
+            row.variables,
+            this.runnerOptions,
+            knownDue,
+          );
         }
         this.cache.delete(instanceId);
         // 3. apply the event and run until every token waits or ends

@@ -99,17 +99,6 @@ export class InstanceStore {
     return out;
   }
 
-  /** Running instances with a timer due by `now`, oldest first. */
-  async dueTimers(now: string, limit: number): Promise<string[]> {
-    const rows = (await this.knex('process_instances')
-      .select('id')
-      .where('state', 'running')
-      .andWhere('next_timer_at', '<=', now)
-      .orderBy('next_timer_at')
-      .limit(limit)) as Row[];
-    return rows.map((r) => String(r.id));
-  }
-
   /**
    * Step 4 of every event: one transaction that saves the new state only if the row still has
    * the version the event started from, and writes the rows derived from it.

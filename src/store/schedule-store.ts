@@ -103,7 +103,11 @@ export class ScheduleStore {
    * Claims the due firings: each schedule due by `now` is advanced to its next run (computed by
    * `next`) and a start job is queued, in one transaction, skipping rows another node holds.
    */
-  async claimDue(now: string, limit: number, next: (s: ScheduleRecord, firedAt: string) => { nextRunAt: string | null; runsLeft: number | null }): Promise<number> {
+  async claimDue(
+    now: string,
+    limit: number,
+    next: (s: ScheduleRecord, firedAt: string) => { nextRunAt: string | null; runsLeft: number | null },
+  ): Promise<number> {
     return this.knex.transaction(async (trx) => {
       const q = trx('schedules').where('enabled', true).andWhere('next_run_at', '<=', now).orderBy('next_run_at').limit(limit);
       if (this.dialect === 'postgres') void q.forUpdate().skipLocked();
