@@ -1,5 +1,12 @@
 // Configuration from the environment, as documented in API.md (and docs/operations.md).
 import { z } from 'zod';
+import { parseDuration } from './engine/iso-duration';
+
+/** A positive ISO 8601 duration (PT30M, P2D, P1W), as BPMN timers take it. */
+const isoDuration = z
+  .string()
+  .trim()
+  .refine((v) => (parseDuration(v) ?? 0) > 0, { message: 'expected a positive ISO 8601 duration such as PT30M, P2D or P1W' });
 
 const schema = z.object({
   PROCFLOW_HOST: z.string().default('127.0.0.1'),
@@ -16,6 +23,20 @@ const schema = z.object({
   PROCFLOW_SMTP_FROM: z.string().min(3).default('procflow <procflow@localhost>'),
   // Orders (docs/orders.md): the unit price of an item the product catalogue does not price.
   PROCFLOW_DEFAULT_UNIT_PRICE: z.coerce.number().nonnegative().default(10),
+  // Orders: a sent quote the client has not answered gets a reminder, then expires.
+  PROCFLOW_QUOTE_REMINDER_AFTER: isoDuration.default('P2D'),
+  PROCFLOW_QUOTE_EXPIRES_AFTER: isoDuration.default('P7D'),
+  // Game-server monitoring and catalogue/CRM sync (docs/game-servers.md, docs/catalogue-crm.md).
+  PROCFLOW_GAME_POLL_CYCLE: z.string().min(1).default('R/PT1M'),
+  PROCFLOW_GAME_POLL_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  PROCFLOW_GAME_POLL_TIMEOUT_MS: z.coerce.number().int().min(50).max(20000).default(3000),
+  PROCFLOW_GAME_SAMPLES_RAW_HOURS: z.coerce.number().positive().default(48),
+  PROCFLOW_GAME_NOTIFY_EMAIL: z.string().email().optional(),
+  PROCFLOW_GAME_NOTIFY_WEBHOOK: z.string().url().optional(),
+  PROCFLOW_CATALOGUE_SYNC_CYCLE: z.string().min(1).default('R/P1D'),
+  PROCFLOW_CRM_SYNC_CYCLE: z.string().min(1).default('R/PT1H'),
+  PROCFLOW_SYNC_TIMEOUT_MS: z.coerce.number().int().min(50).max(25000).default(10000),
+  PROCFLOW_SIMULATORS: z.enum(['auto', 'on', 'off']).default('auto'),
   PROCFLOW_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -25,6 +46,7 @@ const schema = z.object({
   PROCFLOW_EVENT_BUDGET_ACTIVITIES: z.coerce.number().int().positive().default(800),
   PROCFLOW_ENGINE_CACHE_SIZE: z.coerce.number().int().min(0).default(500),
   PROCFLOW_SERVICE_RETRIES: z.coerce.number().int().min(0).default(3),
+  PROCFLOW_SERVICE_TIMEOUT_MS: z.coerce.number().int().positive().default(30000),
   PROCFLOW_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
   PROCFLOW_JOB_POLL_MS: z.coerce.number().int().positive().default(200),
   PROCFLOW_JOB_LEASE_MS: z.coerce.number().int().positive().default(30000),
@@ -48,12 +70,27 @@ export interface Config {
   smtpUrl?: string;
   smtpFrom: string;
   defaultUnitPrice: number;
+  /** ISO 8601 durations from the quote being sent: the client's reminder, then the quote's expiry. */
+  quoteReminderAfter: string;
+  quoteExpiresAfter: string;
+  gamePollCycle: string;
+  gamePollConcurrency: number;
+  gamePollTimeoutMs: number;
+  gameSamplesRawHours: number;
+  gameNotifyEmail?: string;
+  gameNotifyWebhook?: string;
+  catalogueSyncCycle: string;
+  crmSyncCycle: string;
+  syncTimeoutMs: number;
+  /** Start the built-in simulators of the outside systems (auto: when none of them is configured). */
+  simulators: boolean;
   maxBodyBytes: number;
   eventBudgetMs: number;
   eventBudgetActivities: number;
   engineCacheSize: number;
   legacyRoutesOpen: boolean;
   serviceRetries: number;
+  serviceTimeoutMs: number;
   retryBackoffMs: number;
   jobPollMs: number;
   jobLeaseMs: number;
@@ -66,6 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if ((parseDuration(e.PROCFLOW_QUOTE_REMINDER_AFTER) as number) >= (parseDuration(e.PROCFLOW_QUOTE_EXPIRES_AFTER) as number)) {
+    throw new Error(
+      `invalid configuration:\n  PROCFLOW_QUOTE_REMINDER_AFTER: expected a duration shorter than PROCFLOW_QUOTE_EXPIRES_AFTER (${e.PROCFLOW_QUOTE_EXPIRES_AFTER}), found ${e.PROCFLOW_QUOTE_REMINDER_AFTER}: the reminder would never be sent`,
+    );
+  }
   return {
     host: e.PROCFLOW_HOST,
     port: e.PROCFLOW_PORT,
@@ -80,12 +122,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.PROCFLOW_SMTP_URL ? { smtpUrl: e.PROCFLOW_SMTP_URL } : {}),
     smtpFrom: e.PROCFLOW_SMTP_FROM,
     defaultUnitPrice: e.PROCFLOW_DEFAULT_UNIT_PRICE,
+    quoteReminderAfter: e.PROCFLOW_QUOTE_REMINDER_AFTER,
+    quoteExpiresAfter: e.PROCFLOW_QUOTE_EXPIRES_AFTER,
+    gamePollCycle: e.PROCFLOW_GAME_POLL_CYCLE,
+    gamePollConcurrency: e.PROCFLOW_GAME_POLL_CONCURRENCY,
+    gamePollTimeoutMs: e.PROCFLOW_GAME_POLL_TIMEOUT_MS,
+    gameSamplesRawHours: e.PROCFLOW_GAME_SAMPLES_RAW_HOURS,
+    ...(e.PROCFLOW_GAME_NOTIFY_EMAIL ? { gameNotifyEmail: e.PROCFLOW_GAME_NOTIFY_EMAIL } : {}),
+    ...(e.PROCFLOW_GAME_NOTIFY_WEBHOOK ? { gameNotifyWebhook: e.PROCFLOW_GAME_NOTIFY_WEBHOOK } : {}),
+    catalogueSyncCycle: e.PROCFLOW_CATALOGUE_SYNC_CYCLE,
+    crmSyncCycle: e.PROCFLOW_CRM_SYNC_CYCLE,
+    syncTimeoutMs: e.PROCFLOW_SYNC_TIMEOUT_MS,
+    simulators:
+      e.PROCFLOW_SIMULATORS === 'on' ||
+      (e.PROCFLOW_SIMULATORS === 'auto' && !env.PROCFLOW_CATALOGUE_URL && !env.PROCFLOW_CRM_URL && !env.PROCFLOW_MCSRVSTAT_URL),
     maxBodyBytes: e.PROCFLOW_MAX_BODY_BYTES,
     eventBudgetMs: e.PROCFLOW_EVENT_BUDGET_MS,
     eventBudgetActivities: e.PROCFLOW_EVENT_BUDGET_ACTIVITIES,
     engineCacheSize: e.PROCFLOW_ENGINE_CACHE_SIZE,
     legacyRoutesOpen: e.PROCFLOW_LEGACY_ROUTES_OPEN,
     serviceRetries: e.PROCFLOW_SERVICE_RETRIES,
+    serviceTimeoutMs: e.PROCFLOW_SERVICE_TIMEOUT_MS,
     retryBackoffMs: e.PROCFLOW_RETRY_BACKOFF_MS,
     jobPollMs: e.PROCFLOW_JOB_POLL_MS,
     jobLeaseMs: e.PROCFLOW_JOB_LEASE_MS,

@@ -42,4 +42,20 @@ export function registerOrderHandlers(services: ServiceRegistry, deps: { store: 
     const sent = await notifier.notify(order, call, composeNotification('quote', order, call.variables, quote));
     await store.orders.markQuoteSent(order.id, sent.sentAt ?? sent.createdAt);
   });
+
+  // The timers on "Evaluate quote": a reminder while the client may still answer, then the expiry.
+  services.register(ORDER_TOPICS.notify('quote-reminder'), async (call) => {
+    const order = await orderOf(store, call);
+    const quote = await store.orders.quoteOf(order.id);
+    await notifier.notify(order, call, composeNotification('quote-reminder', order, call.variables, quote));
+  });
+
+  services.register(ORDER_TOPICS.notify('quote-expired'), async (call) => {
+    const order = await orderOf(store, call);
+    const quote = await store.orders.quoteOf(order.id);
+    await notifier.notify(order, call, composeNotification('quote-expired', order, call.variables, quote));
+    // The client pool then sends the supplier the answer a refusal sends: accepted = false takes the
+    // supplier's "no" branch; quoteExpired tells the order's status it expired rather than was refused.
+    return { quoteExpired: true, accepted: false };
+  });
 }

@@ -9,7 +9,7 @@ import type { NotificationRecord, OrderRecord, QuoteRecord } from '../../store/o
 import type { Store } from '../../store/store';
 import { formatEuros } from './quote-document';
 
-export const NOTIFICATION_KINDS = ['order-rejected', 'quote-rejected', 'quote', 'service-done'] as const;
+export const NOTIFICATION_KINDS = ['order-rejected', 'quote-rejected', 'quote', 'quote-reminder', 'quote-expired', 'service-done'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface Notification {
@@ -21,6 +21,13 @@ export interface Notification {
 
 function reasonOf(value: unknown): string {
   return typeof value === 'string' && value.trim() ? ` : ${value.trim()}` : '';
+}
+
+/** The quote's number and amount as the client knows them: from the quote row, else the instance's variables. */
+function quoteFacts(variables: Readonly<Record<string, unknown>>, quote?: QuoteRecord): { number: string; amount: string } {
+  const number = quote?.number ?? (typeof variables.quoteNumber === 'string' ? variables.quoteNumber : null);
+  const cents = quote?.totalCents ?? (typeof variables.cost === 'number' ? Math.round(variables.cost * 100) : null);
+  return { number: number ? ` ${number}` : '', amount: cents === null ? '' : `, d'un montant de ${formatEuros(cents)},` };
 }
 
 function letter(order: OrderRecord, ...paragraphs: string[]): string {
@@ -68,6 +75,26 @@ export function composeNotification(
           { filename: `devis-${quote.number}.pdf`, content: quote.pdf, contentType: 'application/pdf' },
           { filename: `devis-${quote.number}.txt`, content: quote.text, contentType: 'text/plain; charset=utf-8' },
         ],
+      };
+    }
+    case 'quote-reminder': {
+      const q = quoteFacts(variables, quote);
+      return {
+        kind,
+        subject: `Rappel : devis${q.number} pour votre commande n° ${n}`,
+        text: letter(
+          order,
+          `Le devis${q.number} pour votre commande n° ${n}${q.amount} attend toujours votre réponse.`,
+          'Acceptez-le ou refusez-le dans votre liste de tâches. Sans réponse de votre part, il expirera et il faudra passer une nouvelle commande.',
+        ),
+      };
+    }
+    case 'quote-expired': {
+      const q = quoteFacts(variables, quote);
+      return {
+        kind,
+        subject: `Commande n° ${n} : devis${q.number} expiré`,
+        text: letter(order, `Le devis${q.number} pour votre commande n° ${n} a expiré sans réponse de votre part.`, 'Veuillez passer une nouvelle commande.'),
       };
     }
     case 'service-done':

@@ -22,6 +22,12 @@ export interface PlaceOrderInput {
   clientUser?: string;
 }
 
+/** ISO 8601 durations the order process's timers read (process variables quoteReminderAfter, quoteExpiresAfter). */
+export interface QuoteTimers {
+  reminderAfter: string;
+  expiresAfter: string;
+}
+
 export interface OrderDetails {
   order: OrderRecord;
   status: OrderStatus;
@@ -41,6 +47,7 @@ export class OrderService {
     private readonly runtime: ProcessRuntime,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly quoteTimers: QuoteTimers,
   ) {}
 
   /** The orders a caller may see: all (staff, anonymous legacy caller) or those of one client. */
@@ -90,6 +97,9 @@ export class OrderService {
       email: order.email,
       items: order.items,
       ...(clientUser ? { clientUser } : {}),
+      // Read by the timers on "Evaluate quote" (PROCFLOW_QUOTE_REMINDER_AFTER, PROCFLOW_QUOTE_EXPIRES_AFTER).
+      quoteReminderAfter: this.quoteTimers.reminderAfter,
+      quoteExpiresAfter: this.quoteTimers.expiresAfter,
     };
     let instanceId: string;
     try {

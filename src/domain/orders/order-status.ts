@@ -10,6 +10,7 @@ export const ORDER_STATUSES = [
   'quote_rejected_by_supplier',
   'quote_sent',
   'quote_refused',
+  'quote_expired',
   'in_progress',
   'service_done',
   'service_disputed',
@@ -26,6 +27,8 @@ export const ORDER_PROCESS_KEY = 'orderFulfilment';
 export const ORDER_ACTIVITIES = {
   evaluateQuote: 'Task_EvaluateQuote',
   confirmService: 'Task_ConfirmService',
+  /** The expiry timer fired: the client is being told, then the supplier. */
+  notifyQuoteExpired: 'Task_NotifyQuoteExpired',
 } as const;
 
 export function deriveOrderStatus(instance: OrderInstanceState | null): OrderStatus {
@@ -35,9 +38,11 @@ export function deriveOrderStatus(instance: OrderInstanceState | null): OrderSta
   // The decisions that end an order, in the order they are taken.
   if (v.approved === false) return 'rejected';
   if (v.quoteApproved === false) return 'quote_rejected_by_supplier';
+  const waits = new Set(instance.waitingAt.map((w) => w.activityId));
+  // An expired quote also sets accepted = false (so the supplier ends as for a refusal): test it first.
+  if (v.quoteExpired === true || waits.has(ORDER_ACTIVITIES.notifyQuoteExpired)) return 'quote_expired';
   if (v.accepted === false) return 'quote_refused';
   if (instance.state === 'completed') return 'completed';
-  const waits = new Set(instance.waitingAt.map((w) => w.activityId));
   if (waits.has(ORDER_ACTIVITIES.confirmService)) return 'service_done';
   if (v.accepted === true) return v.satisfied === false ? 'service_disputed' : 'in_progress';
   if (waits.has(ORDER_ACTIVITIES.evaluateQuote)) return 'quote_sent';

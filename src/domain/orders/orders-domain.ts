@@ -15,5 +15,5 @@ export function createOrdersDomain(deps: DomainDeps, prices: ProductPrices = noP
   if (!mailer) log.info('PROCFLOW_SMTP_URL is not set: order notifications are recorded and logged, not mailed');
   const quotes = new OrderQuotes(store, prices, config.defaultUnitPrice, clock);
   registerOrderHandlers(services, { store, quotes, notifier: new OrderNotifier(store, mailer, clock, log) });
-  return new OrderService(store, runtime, clock, log);
+  return new OrderService(store, runtime, clock, log, { reminderAfter: config.quoteReminderAfter, expiresAfter: config.quoteExpiresAfter });
 }

@@ -15,6 +15,7 @@ export const ORDER_RECEIVED = 'Commande reçue, en attente de validation';
 
 const REJECTED = 'Commande rejetée, veuillez passer une nouvelle commande';
 const QUOTE_REJECTED = 'Devis rejeté par le fournisseur, veuillez passer une nouvelle commande';
+const QUOTE_EXPIRED = 'Devis expiré, veuillez passer une nouvelle commande';
 const CANCELLED = 'Commande annulée';
 
 /** /check_order/{id}: where the order itself stands. */
@@ -25,6 +26,7 @@ export const CHECK_ORDER: Record<OrderStatus, string> = {
   quote_rejected_by_supplier: 'Commande validée',
   quote_sent: 'Commande validée',
   quote_refused: 'Commande validée',
+  quote_expired: 'Commande validée',
   in_progress: 'Commande validée',
   service_done: 'Commande validée',
   service_disputed: 'Commande validée',
@@ -40,6 +42,7 @@ export const CHECK_QUOTE: Record<OrderStatus, string> = {
   quote_rejected_by_supplier: QUOTE_REJECTED,
   quote_sent: 'Devis envoyé, en attente de votre réponse',
   quote_refused: 'Devis refusé',
+  quote_expired: QUOTE_EXPIRED,
   in_progress: 'Devis accepté',
   service_done: 'Devis accepté',
   service_disputed: 'Devis accepté',
@@ -55,6 +58,7 @@ export const CHECK_REALIZATION: Record<OrderStatus, string> = {
   quote_rejected_by_supplier: QUOTE_REJECTED,
   quote_sent: 'Prestation pas encore commencée, devis en attente de votre réponse',
   quote_refused: 'Devis refusé, pas de prestation',
+  quote_expired: QUOTE_EXPIRED,
   in_progress: 'Prestation en cours',
   service_done: 'Prestation réalisée, en attente de confirmation',
   service_disputed: 'Prestation contestée, reprise en cours',
