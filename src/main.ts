@@ -9,6 +9,7 @@ import { Deployer } from './engine/deployer';
 import { deployDirectory } from './engine/process-directory';
 import { ProcessRuntime } from './engine/process-runtime';
 import { ServiceRegistry } from './engine/service-registry';
+import { defaultSchedules } from './domain/default-schedules';
 import { createDomains } from './domain/domains';
 import { UserDirectory } from './domain/user-directory';
 import { createApp } from './http/app';
@@ -42,8 +43,12 @@ export interface ServiceOptions {
   searchPath?: string;
   /** Register handlers for service-task topics before processes are deployed. */
   registerServices?: (registry: ServiceRegistry) => void;
+  /** Create the business areas' recurring schedules (polls, syncs); on by default. */
+  defaultSchedules?: boolean;
   /** Run the job executor (timers, retries, schedules); on by default. */
   runJobs?: boolean;
+  /** Start the built-in simulators of the outside systems (`npm start` with none configured; tests leave them off). */
+  simulators?: boolean;
 }
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
@@ -71,6 +76,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       budgetActivities: config.eventBudgetActivities,
       budgetMs: config.eventBudgetMs,
       serviceRetries: config.serviceRetries,
+      serviceTimeoutMs: config.serviceTimeoutMs,
       retryBackoffMs: config.retryBackoffMs,
     },
     metrics.runtime(),
@@ -81,6 +87,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }));
   deployer.onDeployed((definitions) => scheduler.syncModelSchedules(definitions));
   await deployDirectory(config.processesDir, deployer, logger.child({ component: 'deployer' }));
+  if (options.simulators) await domains.startSimulators();
+  // The business areas' recurring starts (configurable cycles), then timer start events of models.
+  if (options.defaultSchedules !== false) for (const s of defaultSchedules(config)) await scheduler.create(s, 'config');
   await scheduler.syncModelSchedules(await store.definitions.list(false));
   const jobs = new JobExecutor(store, runtime, scheduler, clockSync, logger.child({ component: 'jobs' }), {
     pollMs: config.jobPollMs,
@@ -116,6 +125,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         });
       }
       await jobs.stop();
+      await domains.close();
       await runtime.close();
       await db.close();
     })();
@@ -133,7 +143,7 @@ export async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const service = await startService(config, { logger });
+  const service = await startService(config, { logger, simulators: config.simulators });
   const shutdown = (signal: string) => {
     logger.info(`${signal} received, shutting down`);
     service.close().then(

@@ -8,6 +8,9 @@ import type { ServiceRegistry } from '../engine/service-registry';
 import type { Store } from '../store/store';
 import { createOrdersDomain } from './orders/orders-domain';
 import type { OrderService } from './orders/order-service';
+import type { CatalogueService } from './catalogue/catalogue-service';
+import type { GameServerService } from './game-servers/game-server-service';
+import { createMonitoringAndSync } from './monitoring-and-sync';
 
 export interface DomainDeps {
   config: Config;
@@ -20,8 +23,20 @@ export interface DomainDeps {
 
 export interface Domains {
   orders: OrderService;
+  gameServers: GameServerService;
+  catalogue: CatalogueService;
+  /** Starts the built-in simulators of the outside systems (npm start with none configured). */
+  startSimulators(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export function createDomains(deps: DomainDeps): Domains {
-  return { orders: createOrdersDomain(deps) };
+  const monitoringAndSync = createMonitoringAndSync(deps);
+  return {
+    orders: createOrdersDomain(deps),
+    gameServers: monitoringAndSync.gameServers,
+    catalogue: monitoringAndSync.catalogue,
+    startSimulators: () => monitoringAndSync.startSimulators(),
+    close: () => monitoringAndSync.close(),
+  };
 }

@@ -40,6 +40,7 @@ interface PostponedApi {
   content: { executionId: string; id: string; type: string; isRecovered?: boolean; attachedTo?: unknown };
   owner: { environment: { variables: Record<string, unknown> }; isSubProcess?: boolean };
   signal(message?: unknown): void;
+  discard(): void;
   getPostponed(): PostponedApi[];
 }
 
@@ -190,17 +191,38 @@ export class InstanceRunner {
     variables: Record<string, unknown>,
     actor: string | null,
     options: RunnerOptions,
-    how: { fireStartTimers?: boolean } = {},
+    how: { fireStartTimers?: boolean; awaitMessage?: boolean } = {},
   ): Promise<InstanceRunner> {
     const runner = new InstanceRunner(definition, identity, options, variables);
-    runner.fireStartTimers = how.fireStartTimers ?? false;
+    // A schedule fires the timer start event, unless a none start event already starts the instance.
+    runner.fireStartTimers = (how.fireStartTimers ?? false) && !definition.record.info.noneStart;
     runner.beginEvent(actor);
     runner.history.push({ at: runner.now(), activityId: null, activityName: null, type: 'process', event: 'instance-start', by: actor });
     await runner.guard(async () => {
       await runner.engine.execute({ listener: runner.listener, variables: { ...variables } } as never);
     });
     await runner.settle();
+    if (!how.awaitMessage) await runner.discardOtherStartEvents();
     return runner;
+  }
+
+  /**
+   * bpmn-elements enters every start event of a process and discards the others only when a path
+   * reaches an end event; until then a timer start stays armed and could fire a second token.
+   * An instance starts at one start event: the ones still waiting are discarded.
+   */
+  async discardOtherStartEvents(): Promise<void> {
+    const processId = this.definition.record.info.processId;
+    const waiting = this.postponed().filter((api) => {
+      const meta = this.definition.activities.get(api.id);
+      return meta?.type === 'bpmn:StartEvent' && meta.processId === processId;
+    });
+    if (!waiting.length) return;
+    await this.guard(() => {
+      for (const api of waiting) api.discard();
+      return Promise.resolve();
+    });
+    await this.settle();
   }
 
   static async recover(
@@ -260,6 +282,8 @@ export class InstanceRunner {
     const walk = (apis: PostponedApi[]) => {
       for (const api of apis) {
         const executionId = api.content.executionId;
+        // A sequence flow can sit among the postponed while a token queues: it is no wait.
+        if (/Flow$|Association$/.test(api.type)) continue;
         if (seen.has(executionId)) continue;
         seen.add(executionId);
         if (api.owner.isSubProcess || /SubProcess|Transaction/.test(api.type)) {

@@ -112,10 +112,15 @@ export class ProcessRuntime {
       if (meta.initiator && actor && meta.processId === definition.record.info.processId) variables[meta.initiator] = actor.name;
     }
     const identity = { id, businessKey: input.businessKey ?? null };
+    const startedAt = this.clock.now().toISOString();
     const runner = await InstanceRunner.start(definition, identity, variables, actor?.name ?? null, this.runnerOptions, {
       fireStartTimers: how.fireStartTimers ?? false,
+      awaitMessage: message !== null,
     });
-    if (message && !runner.hasFailed) await runner.deliver('message', message.messageId, message.variables, actor?.name ?? null);
+    if (message && !runner.hasFailed) {
+      await runner.deliver('message', message.messageId, message.variables, actor?.name ?? null);
+      await runner.discardOtherStartEvents();
+    }
     const now = this.clock.now().toISOString();
     const base: InstanceRecord = {
       id,
@@ -125,7 +130,7 @@ export class ProcessRuntime {
       businessKey: identity.businessKey,
       state: 'running',
       startedBy: actor?.name ?? null,
-      startedAt: now,
+      startedAt,
       endedAt: null,
       updatedAt: now,
       variables: {},

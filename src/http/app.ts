@@ -3,7 +3,9 @@ import express, { type Express } from 'express';
 import { authenticate } from './auth';
 import type { HttpContext } from './context';
 import { errorHandler, notFoundHandler } from './problem';
+import { catalogueRoutes } from './routes/catalogue-routes';
 import { definitionRoutes } from './routes/definition-routes';
+import { gameServerRoutes } from './routes/game-server-routes';
 import { incidentRoutes } from './routes/incident-routes';
 import { instanceRoutes } from './routes/instance-routes';
 import { legacyOrderRoutes } from './routes/legacy-order-routes';
@@ -32,8 +34,9 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   api.use(userRoutes(ctx));
   api.use(orderRoutes(ctx));
   api.use(scheduleRoutes(ctx));
+  api.use(gameServerRoutes(ctx));
+  api.use(catalogueRoutes(ctx));
   app.use('/api', api);
-
   // The order prototype's routes (/place_order, /check_…), outside /api as it had them.
   app.use(legacyOrderRoutes(ctx));
 

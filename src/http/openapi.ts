@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import * as s from './schemas';
 import * as o from './order-schemas';
+import * as m from './monitoring-schemas';
 
 type Op = { summary: string; body?: z.ZodType; xml?: boolean; query?: z.ZodObject; ok: [number, z.ZodType | null]; errors?: number[]; open?: boolean };
 
@@ -55,6 +56,37 @@ const ops: Record<string, Record<string, Op>> = {
   '/check_order/{id}': { get: { summary: 'Prototype route: the order by number, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
   '/check_quote/{id}': { get: { summary: 'Prototype route: the quote, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
   '/check_realization/{id}': { get: { summary: 'Prototype route: the service, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
+  '/api/game-servers': {
+    get: { summary: 'Game servers with their latest status (group ops)', query: s.pageQuery, ok: [200, s.listOf(m.gameServerSchema)] },
+    post: { summary: 'Register a game server (provider query or mcsrvstat)', body: m.gameServerBody, ok: [201, m.gameServerSchema], errors: [400, 409] },
+  },
+  '/api/game-servers/poll': { post: { summary: 'Poll every server now (starts gameServerMonitor)', ok: [202, m.startedSchema], errors: [404] } },
+  '/api/game-servers/events': {
+    get: { summary: 'Status changes (online ↔ offline), newest first', query: m.gameEventsQuery, ok: [200, s.listOf(m.gameEventSchema)] },
+  },
+  '/api/game-servers/{id}': {
+    get: { summary: 'A game server with its latest status', ok: [200, m.gameServerSchema], errors: [404] },
+    delete: { summary: 'Remove a game server and its samples', ok: [204, null], errors: [404] },
+  },
+  '/api/game-servers/{id}/samples': {
+    get: {
+      summary: 'Samples between since and until (raw, then hourly roll-ups)',
+      query: m.samplesQuery,
+      ok: [200, s.listOf(m.sampleSchema)],
+      errors: [400, 404],
+    },
+  },
+  '/api/products': {
+    get: { summary: 'The local copy of the catalogue (group sales), ?q= searches', query: m.searchQuery, ok: [200, s.listOf(m.productSchema)] },
+    delete: { summary: 'Empty the local product copy', ok: [204, null] },
+  },
+  '/api/products/sync': { post: { summary: 'Sync products now (starts catalogueSync)', ok: [202, m.startedSchema], errors: [404] } },
+  '/api/customers': {
+    get: { summary: 'The local copy of the CRM (group sales), ?q= searches', query: m.searchQuery, ok: [200, s.listOf(m.customerSchema)] },
+    delete: { summary: 'Empty the local customer copy', ok: [204, null] },
+  },
+  '/api/customers/sync': { post: { summary: 'Sync customers now (starts crmSync)', ok: [202, m.startedSchema], errors: [404] } },
+  '/api/sync-runs': { get: { summary: 'What each catalogue or CRM sync did, newest first', query: m.syncRunQuery, ok: [200, s.listOf(m.syncRunSchema)] } },
   '/health': { get: { summary: 'Process alive', ok: [200, null], open: true } },
   '/ready': { get: { summary: 'Database reachable and migrated', ok: [200, null], errors: [503], open: true } },
   '/metrics': { get: { summary: 'Prometheus metrics', ok: [200, null], open: true } },

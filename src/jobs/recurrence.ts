@@ -26,7 +26,10 @@ export function parseRecurrence(text: string): Recurrence {
   const trimmed = text.trim();
   if (trimmed.startsWith('R') || trimmed.startsWith('P')) {
     const iso = parseRepeatingInterval(trimmed);
-    if (!iso) throw new AppError('VALIDATION_FAILED', `recurrence <${text}> is not an ISO 8601 repeating interval such as R/PT1H or R5/P1D`, { errors: [{ pointer: '/recurrence', message: 'invalid ISO 8601 repeating interval' }] });
+    if (!iso)
+      throw new AppError('VALIDATION_FAILED', `recurrence <${text}> is not an ISO 8601 repeating interval such as R/PT1H or R5/P1D`, {
+        errors: [{ pointer: '/recurrence', message: 'invalid ISO 8601 repeating interval' }],
+      });
     return {
       repetitions: iso.repetitions,
       first: (from, at) => at ?? (iso.start !== undefined ? new Date(Math.max(iso.start, from.getTime())) : new Date(from.getTime() + iso.intervalMs)),
@@ -36,9 +39,13 @@ export function parseRecurrence(text: string): Recurrence {
   try {
     CronExpressionParser.parse(trimmed, { tz: 'UTC' });
   } catch (err) {
-    throw new AppError('VALIDATION_FAILED', `recurrence <${text}> is neither an ISO 8601 repeating interval nor a cron expression: ${err instanceof Error ? err.message : String(err)}`, {
-      errors: [{ pointer: '/recurrence', message: 'invalid recurrence' }],
-    });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `recurrence <${text}> is neither an ISO 8601 repeating interval nor a cron expression: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        errors: [{ pointer: '/recurrence', message: 'invalid recurrence' }],
+      },
+    );
   }
   return cron(trimmed);
 }

@@ -27,11 +27,14 @@ export class Scheduler {
 
   async create(input: ScheduleInput, source: ScheduleRecord['source'] = 'api'): Promise<ScheduleRecord> {
     if (!input.at && !input.recurrence) {
-      throw new AppError('VALIDATION_FAILED', 'a schedule needs `at`, `recurrence` or both', { errors: [{ pointer: '/recurrence', message: 'give at or recurrence' }] });
+      throw new AppError('VALIDATION_FAILED', 'a schedule needs `at`, `recurrence` or both', {
+        errors: [{ pointer: '/recurrence', message: 'give at or recurrence' }],
+      });
     }
     const now = this.clock.now();
     const at = input.at ? new Date(input.at) : undefined;
-    if (at && Number.isNaN(at.getTime())) throw new AppError('VALIDATION_FAILED', `at <${input.at}> is not an ISO 8601 date-time`, { errors: [{ pointer: '/at', message: 'invalid date-time' }] });
+    if (at && Number.isNaN(at.getTime()))
+      throw new AppError('VALIDATION_FAILED', `at <${input.at}> is not an ISO 8601 date-time`, { errors: [{ pointer: '/at', message: 'invalid date-time' }] });
     const recurrence = input.recurrence ? parseRecurrence(input.recurrence) : undefined;
     const nextRunAt = recurrence ? recurrence.first(now, at) : (at as Date);
     const schedule = {

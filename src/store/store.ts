@@ -10,6 +10,10 @@ import { ScheduleStore } from './schedule-store';
 import { SubscriptionStore } from './subscription-store';
 import { TaskStore } from './task-store';
 import { UserStore } from './user-store';
+import { CustomerStore } from './customer-store';
+import { GameServerStore } from './game-server-store';
+import { ProductStore } from './product-store';
+import { SyncRunStore } from './sync-run-store';
 import { migrationsCurrent, type Database } from './database';
 
 export class Store {
@@ -24,9 +28,17 @@ export class Store {
   readonly schedules: ScheduleStore;
   readonly clock: ClockStore;
   readonly orders: OrderStore;
+  readonly gameServers: GameServerStore;
+  readonly products: ProductStore;
+  readonly customers: CustomerStore;
+  readonly syncRuns: SyncRunStore;
 
   constructor(readonly db: Database) {
     const k = db.knex;
+    this.gameServers = new GameServerStore(k);
+    this.products = new ProductStore(k);
+    this.customers = new CustomerStore(k);
+    this.syncRuns = new SyncRunStore(k);
     this.definitions = new DefinitionStore(k);
     this.instances = new InstanceStore(k);
     this.tasks = new TaskStore(k);

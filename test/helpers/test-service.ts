@@ -29,7 +29,7 @@ const quietLogger = () =>
 
 export async function startTestService(
   db: TestDatabase,
-  opts: { processesDir?: string; env?: Record<string, string>; registerServices?: (r: ServiceRegistry) => void } = {},
+  opts: { processesDir?: string; env?: Record<string, string>; registerServices?: (r: ServiceRegistry) => void; defaultSchedules?: boolean } = {},
 ): Promise<TestService> {
   const processesDir = opts.processesDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'procflow-empty-'));
   const config = loadConfig({
@@ -45,6 +45,8 @@ export async function startTestService(
     logger: quietLogger(),
     ...(db.searchPath ? { searchPath: db.searchPath } : {}),
     ...(opts.registerServices ? { registerServices: opts.registerServices } : {}),
+    // The business areas' recurring polls and syncs only where a test asks for them.
+    defaultSchedules: opts.defaultSchedules ?? false,
   });
   const as = (token: string) => supertest.agent(service.url).set('Authorization', `Bearer ${token}`);
   return { service, http: supertest.agent(service.url), as, admin: as(ADMIN_TOKEN), stop: () => service.close() };

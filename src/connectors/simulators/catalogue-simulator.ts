@@ -1,0 +1,76 @@
+// A simulated product catalogue: `GET /api/data` answers `{"produits": [...]}` as the real one does.
+import { LoopbackHttpServer, type HttpAnswer } from './loopback-http-server';
+
+export interface CatalogueProduct {
+  id: number | string;
+  codeProduit: string;
+  descriptionProduit: string;
+  familleProduit: string;
+  packaging: string;
+  prix: number;
+  quantiteMin: number;
+}
+
+export const DEMO_PRODUCTS: CatalogueProduct[] = [
+  {
+    id: 1,
+    codeProduit: 'CAF-001',
+    descriptionProduit: 'Café arabica en grains',
+    familleProduit: 'Boissons',
+    packaging: 'Sac 1 kg',
+    prix: 18.9,
+    quantiteMin: 1,
+  },
+  { id: 2, codeProduit: 'CAF-002', descriptionProduit: 'Café moulu robusta', familleProduit: 'Boissons', packaging: 'Paquet 250 g', prix: 4.5, quantiteMin: 4 },
+  { id: 3, codeProduit: 'THE-010', descriptionProduit: 'Thé vert sencha', familleProduit: 'Boissons', packaging: 'Boîte 100 g', prix: 7.2, quantiteMin: 2 },
+  {
+    id: 4,
+    codeProduit: 'BIS-100',
+    descriptionProduit: 'Biscuits au beurre',
+    familleProduit: 'Épicerie',
+    packaging: 'Carton 24 paquets',
+    prix: 36,
+    quantiteMin: 1,
+  },
+  { id: 5, codeProduit: 'SUC-020', descriptionProduit: 'Sucre en morceaux', familleProduit: 'Épicerie', packaging: 'Boîte 1 kg', prix: 2.3, quantiteMin: 10 },
+];
+
+export class CatalogueSimulator {
+  products: CatalogueProduct[];
+  /** When set, answers this instead (a string is sent raw: use it for malformed answers). */
+  override: HttpAnswer | null = null;
+
+  private constructor(
+    private readonly http: LoopbackHttpServer,
+    products: CatalogueProduct[],
+  ) {
+    this.products = products;
+  }
+
+  static async start(products: CatalogueProduct[] = DEMO_PRODUCTS): Promise<CatalogueSimulator> {
+    const box: { sim?: CatalogueSimulator } = {};
+    const http = await LoopbackHttpServer.start((method, path) => box.sim?.answer(method, path) ?? { status: 503, body: 'starting' });
+    box.sim = new CatalogueSimulator(
+      http,
+      products.map((p) => ({ ...p })),
+    );
+    return box.sim;
+  }
+
+  private answer(method: string, path: string): HttpAnswer {
+    if (method !== 'GET' || path !== '/api/data') return { status: 404, body: { error: `no route ${method} ${path}` } };
+    return this.override ?? { status: 200, body: { produits: this.products } };
+  }
+
+  get url(): string {
+    return this.http.url;
+  }
+
+  get requests(): number {
+    return this.http.hitCount('/api/data');
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

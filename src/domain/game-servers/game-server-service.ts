@@ -1,0 +1,181 @@
+// Game servers: register, list with their latest status, remove, read samples, poll now, and the
+// sweep that the monitor process's service task runs.
+import crypto from 'node:crypto';
+import type { Logger } from 'winston';
+import type { Clock } from '../../engine/clock';
+import type { Actor, ProcessRuntime } from '../../engine/process-runtime';
+import { AppError } from '../../errors/app-error';
+import type { GameServerProvider, GameServerRecord, NewGameServer, SampleRecord, StatusEventRecord } from '../../store/game-server-store';
+import type { Store } from '../../store/store';
+import type { Page, PageQuery } from '../../store/types';
+import type { StatusNotifier } from '../../connectors/status-notifier';
+import { pollSweep, type Providers } from './poll-sweep';
+
+export const GAME_MONITOR_PROCESS = 'gameServerMonitor';
+
+/** The engine gives a service handler 30 s; the sweep stops starting servers well before that. */
+export const SWEEP_DEADLINE_MS = 20000;
+
+export interface NewServerInput {
+  name?: string;
+  game: string;
+  host: string;
+  port?: number;
+  provider?: GameServerProvider;
+}
+
+export interface GameServerSettings {
+  concurrency: number;
+  timeoutMs: number;
+  rawRetentionHours: number;
+  deadlineMs?: number;
+}
+
+export interface SweepSummary {
+  polled: number;
+  online: number;
+  offline: number;
+  statusChanges: number;
+  /** Asking every server. */
+  queryMs: number;
+  /** Storing the samples, statuses and events (one transaction). */
+  storeMs: number;
+  durationMs: number;
+}
+
+export class GameServerService {
+  constructor(
+    private readonly store: Store,
+    private readonly runtime: ProcessRuntime,
+    private readonly clock: Clock,
+    private readonly providers: Providers,
+    private readonly notifier: StatusNotifier,
+    private readonly settings: GameServerSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async add(input: NewServerInput): Promise<GameServerRecord> {
+    const provider = input.provider ?? 'query';
+    const game = input.game.trim().toLowerCase();
+    const connector = this.providers[provider];
+    if (!connector.supports(game)) {
+      const hint = provider === 'mcsrvstat' ? 'the mcsrvstat provider knows only "minecraft"' : 'use "minecraft" or a gamedig game id';
+      throw new AppError('VALIDATION_FAILED', `provider <${provider}> cannot ask about game <${input.game}>: ${hint}`, {
+        errors: [{ pointer: '/game', message: `not a game of provider ${provider}` }],
+      });
+    }
+    const port = input.port ?? connector.defaultPort(game);
+    if (port === undefined) {
+      throw new AppError('VALIDATION_FAILED', `game <${game}> has no usual port: give one`, {
+        errors: [{ pointer: '/port', message: 'required for this game' }],
+      });
+    }
+    const host = input.host.trim();
+    const server: NewGameServer = {
+      id: crypto.randomUUID(),
+      name: input.name?.trim() || `${host}:${port}`,
+      game,
+      host,
+      port,
+      provider,
+      demo: false,
+      createdAt: this.clock.now().toISOString(),
+    };
+    const created = await this.store.gameServers.insert(server);
+    if (!created) throw new AppError('GAME_SERVER_EXISTS', `a game server at <${host}:${port}> with provider <${provider}> is already registered`);
+    return created;
+  }
+
+  list(page: PageQuery): Promise<Page<GameServerRecord>> {
+    return this.store.gameServers.list(page);
+  }
+
+  async get(id: string): Promise<GameServerRecord> {
+    const server = await this.store.gameServers.get(id);
+    if (!server) throw new AppError('GAME_SERVER_NOT_FOUND', `game server <${id}> does not exist`);
+    return server;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.store.gameServers.delete(id))) throw new AppError('GAME_SERVER_NOT_FOUND', `game server <${id}> does not exist`);
+  }
+
+  async samples(id: string, range: { since?: string; until?: string; order: 'asc' | 'desc' }, page: PageQuery): Promise<Page<SampleRecord>> {
+    await this.get(id);
+    const now = this.clock.now();
+    const until = range.until ?? now.toISOString();
+    const since = range.since ?? new Date(new Date(until).getTime() - 24 * 3600 * 1000).toISOString();
+    if (since > until) {
+      throw new AppError('VALIDATION_FAILED', `since <${since}> is after until <${until}>`, {
+        errors: [{ pointer: '/since', message: 'must not be after until' }],
+      });
+    }
+    return this.store.gameServers.samples(id, { since, until, order: range.order }, page);
+  }
+
+  events(filter: { serverId?: string }, page: PageQuery): Promise<Page<StatusEventRecord>> {
+    return this.store.gameServers.events(filter, page);
+  }
+
+  /** Starts the monitor process now; it has polled every server when this resolves. */
+  async pollNow(actor: Actor | null): Promise<string> {
+    const instance = await this.runtime.start(GAME_MONITOR_PROCESS, { variables: { trigger: 'api' } }, actor);
+    return instance.id;
+  }
+
+  // ----- what the monitor process's service tasks do -----
+
+  /** Polls every server and stores the samples; the status changes become events. */
+  async sweep(processInstanceId: string | null): Promise<SweepSummary> {
+    const t0 = Date.now();
+    const servers = await this.store.gameServers.all();
+    const observations = await pollSweep(servers, this.providers, {
+      concurrency: this.settings.concurrency,
+      timeoutMs: this.settings.timeoutMs,
+      deadlineMs: this.settings.deadlineMs ?? SWEEP_DEADLINE_MS,
+      retryDelayMs: 100,
+      now: () => this.clock.now(),
+    });
+    const t1 = Date.now();
+    const events = await this.store.gameServers.recordSweep(observations, processInstanceId);
+    const t2 = Date.now();
+    const online = observations.filter((o) => o.online).length;
+    const summary = {
+      polled: observations.length,
+      online,
+      offline: observations.length - online,
+      statusChanges: events.length,
+      queryMs: t1 - t0,
+      storeMs: t2 - t1,
+      durationMs: t2 - t0,
+    };
+    this.logger.debug('game servers polled', summary);
+    return summary;
+  }
+
+  /** Delivers the status changes a poll found (e-mail, webhook, or just recorded). */
+  async notify(processInstanceId: string | null): Promise<{ notified: number; delivery: string }> {
+    const events = await this.store.gameServers.undeliveredEvents(processInstanceId);
+    if (!events.length) return { notified: 0, delivery: 'nothing to deliver' };
+    const delivery = await this.notifier.deliver(events);
+    await this.store.gameServers.markDelivered(
+      events.map((e) => e.id),
+      delivery,
+      this.clock.now().toISOString(),
+    );
+    for (const e of events) this.logger.info(e.message, { server: e.serverId, delivery });
+    return { notified: events.length, delivery };
+  }
+
+  /** Rolls raw samples older than the retention into hourly rows. */
+  async rollUp(): Promise<{ rolledUp: number }> {
+    const before = new Date(this.clock.now().getTime() - this.settings.rawRetentionHours * 3600 * 1000).toISOString();
+    return { rolledUp: await this.store.gameServers.rollUp(before) };
+  }
+
+  /** Registers (or moves) the simulators' demo servers. */
+  async registerDemoServers(servers: Array<{ name: string; game: string; host: string; port: number; provider: GameServerProvider }>): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await this.store.gameServers.upsertDemo(servers.map((s) => ({ ...s, id: crypto.randomUUID(), demo: true, createdAt: now })));
+  }
+}
