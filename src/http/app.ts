@@ -13,8 +13,10 @@ import { messageRoutes } from './routes/message-routes';
 import { opsRoutes } from './routes/ops-routes';
 import { orderRoutes } from './routes/order-routes';
 import { scheduleRoutes } from './routes/schedule-routes';
+import { statsRoutes } from './routes/stats-routes';
 import { taskRoutes } from './routes/task-routes';
 import { userRoutes } from './routes/user-routes';
+import { webUi } from './web-ui';
 
 export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   const app = express();
@@ -34,12 +36,14 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   api.use(userRoutes(ctx));
   api.use(orderRoutes(ctx));
   api.use(scheduleRoutes(ctx));
+  api.use(statsRoutes(ctx));
   api.use(gameServerRoutes(ctx));
   api.use(catalogueRoutes(ctx));
   app.use('/api', api);
   // The order prototype's routes (/place_order, /check_…), outside /api as it had them.
   app.use(legacyOrderRoutes(ctx));
 
+  app.use(webUi());
   app.use(notFoundHandler());
   app.use(errorHandler(ctx.logger));
   return app;

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 description, generated from the same zod schemas that validate requests.
 import { z } from 'zod';
 import * as s from './schemas';
+import * as stats from './stats-schemas';
 import * as o from './order-schemas';
 import * as m from './monitoring-schemas';
 
@@ -34,6 +35,20 @@ const ops: Record<string, Record<string, Op>> = {
   },
   '/api/users/{id}': { delete: { summary: 'Delete a user', ok: [204, null], errors: [404] } },
   '/api/me': { get: { summary: 'The caller', ok: [200, s.userSchema] } },
+  '/api/stats/definitions': { get: { summary: 'Cockpit (admin): per definition, instances by state, open incidents, duration p50/p95', ok: [200, null] } },
+  '/api/stats/timeline': {
+    get: { summary: 'Cockpit (admin): instances started and completed per hour or day (UTC)', query: stats.timelineQuery, ok: [200, null], errors: [400] },
+  },
+  '/api/stats/tasks': {
+    get: {
+      summary: 'Cockpit (admin): per user task, open now, oldest open, completion p50/p95; open tasks per group',
+      query: stats.statsQuery,
+      ok: [200, null],
+    },
+  },
+  '/api/stats/waiting': {
+    get: { summary: 'Cockpit (admin): where running instances wait now, count and oldest wait', query: stats.statsQuery, ok: [200, null] },
+  },
   '/api/clock': {
     get: { summary: 'The service clock: now and speed', ok: [200, null] },
     put: { summary: 'Set the clock speed (admin); every node follows', body: s.clockBody, ok: [200, null], errors: [400] },

@@ -7,6 +7,7 @@ import { InstanceStore } from './instance-store';
 import { JobStore } from './job-store';
 import { OrderStore } from './order-store';
 import { ScheduleStore } from './schedule-store';
+import { StatsStore } from './stats-store';
 import { SubscriptionStore } from './subscription-store';
 import { TaskStore } from './task-store';
 import { UserStore } from './user-store';
@@ -24,6 +25,7 @@ export class Store {
   readonly history: HistoryStore;
   readonly incidents: IncidentStore;
   readonly users: UserStore;
+  readonly stats: StatsStore;
   readonly jobs: JobStore;
   readonly schedules: ScheduleStore;
   readonly clock: ClockStore;
@@ -46,6 +48,7 @@ export class Store {
     this.history = new HistoryStore(k);
     this.incidents = new IncidentStore(k);
     this.users = new UserStore(k);
+    this.stats = new StatsStore(k, db.dialect);
     this.jobs = new JobStore(k, db.dialect);
     this.schedules = new ScheduleStore(k, db.dialect);
     this.clock = new ClockStore(k);

@@ -1,0 +1,200 @@
+// The web UI in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core): a
+// supplier signs in, completes a task from the task list, opens the instance page and sees the
+// diagram with the waiting task highlighted, adds a game server; an admin looks at the cockpit
+// and the other pages. Screenshots of every page go to test-artifacts/web-ui/.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../helpers/databases';
+import { runSampleWorkload, type SampleRuns } from '../helpers/sample-runs';
+import { ADMIN_TOKEN, startTestService, type TestService } from '../helpers/test-service';
+
+const CHROMIUM = process.env.PROCFLOW_CHROMIUM ?? '/usr/bin/chromium';
+const ROOT = path.resolve(__dirname, '..', '..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'web-ui');
+const haveChromium = fs.existsSync(CHROMIUM);
+
+if (!haveChromium) {
+  if (process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium before the tests`);
+  console.warn(`${CHROMIUM} is missing: the web UI browser test is skipped (apt-get install -y chromium to run it)`);
+}
+
+const describeIfChromium = haveChromium ? describe : describe.skip;
+
+describeIfChromium('the web UI in headless Chromium', () => {
+  let db: TestDatabase;
+  let t: TestService;
+  let runs: SampleRuns;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'web', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`node web/build.mjs failed:\n${build.stdout}\n${build.stderr}`);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    db = await createTestDatabase('sqlite');
+    t = await startTestService(db);
+    // A supplier who also watches the game servers (group ops may register them).
+    runs = await runSampleWorkload(t, 'sally', ['supplier', 'ops']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+    await db?.drop();
+  });
+
+  /** A new tab signed in through the sign-in page, which stays on the tasks page. */
+  async function signIn(token: string, shot?: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    await page.goto(`${t.service.url}/`);
+    await page.waitForSelector('form.sign-in');
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.fill('#token', token);
+    if (shot) await page.screenshot({ path: path.join(ARTIFACTS, shot) });
+    await page.click('form.sign-in button[type=submit]');
+    await page.waitForURL(/\/tasks/);
+    return page;
+  }
+
+  async function shoot(page: Page, name: string): Promise<void> {
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+  }
+
+  test('a supplier completes a task from the task list and sees the instance wait at the next one', async () => {
+    const page = await signIn(runs.supplierToken, '01-sign-in.png');
+    expect(await page.textContent('[data-testid=user-name]')).toBe('sally');
+    // Only what a supplier may see: no cockpit, no definitions, no scheduler in the navigation.
+    const nav = await page.locator('nav.sidebar li a').allTextContents();
+    expect(nav).toEqual(expect.arrayContaining(['Tasks', 'Instances', 'Orders', 'Game servers']));
+    expect(nav).not.toContain('Cockpit');
+
+    await page.waitForSelector('button.task-open');
+    expect(await page.locator('button.task-open').count()).toBe(runs.waitingAtVerify.length + runs.waitingAtQuote.length);
+    await shoot(page, '02-task-list.png');
+
+    // The "Verify order" task of the first instance that waits there.
+    const instanceId = runs.waitingAtVerify[0] as string;
+    const tasks = (await t.as(runs.supplierToken).get(`/api/tasks?state=open&processInstanceId=${instanceId}`)).body.items as Array<{ id: string }>;
+    await page.click(`button.task-open[data-task="${tasks[0]?.id}"]`);
+    await page.waitForSelector('[data-testid=task-form] [data-field=accepted]');
+    await page.click('[data-action=claim]');
+    await page.waitForSelector('[data-testid=assignee]:has-text("sally")');
+    // A required field left empty is refused with the field named.
+    await page.click('[data-action=complete]');
+    await page.waitForSelector('[data-error-for=accepted]:not(:empty)');
+    await page.selectOption('[data-field=accepted]', 'true');
+    await page.fill('[data-field=note]', 'all items in stock');
+    await shoot(page, '03-task-form.png');
+    await page.click('[data-action=complete]');
+    await page.waitForSelector('.notice-success');
+    expect(await page.textContent('.notice-success')).toMatch(/completed.*waits at Prepare quote/);
+
+    await page.click('.notice-success a');
+    await page.waitForURL(new RegExp(`/instances/${instanceId}`));
+    await page.waitForSelector('[data-testid=diagram][data-rendered=true]');
+    // The waiting task is highlighted, the verified one and the flows to it are marked done.
+    await page.waitForSelector('g.djs-element.pf-waiting[data-element-id="quote"]');
+    expect(await page.locator('g.pf-waiting').count()).toBe(1);
+    expect(await page.locator('g.djs-element.pf-done[data-element-id="verify"]').count()).toBe(1);
+    expect(await page.locator('g.djs-connection.pf-taken[data-element-id="f2"]').count()).toBe(1);
+    expect(await page.textContent('[data-testid=waiting-at]')).toMatch(/Prepare quote/);
+    expect(await page.textContent('main')).toMatch(/all items in stock/);
+    await shoot(page, '04-instance.png');
+
+    const instance = (await t.admin.get(`/api/process-instances/${instanceId}`)).body;
+    expect(instance).toMatchObject({ state: 'running', waitingAt: [{ activityId: 'quote' }], variables: { accepted: true, note: 'all items in stock' } });
+    await page.context().close();
+  }, 120_000);
+
+  test('a supplier adds a game server (or sees that game servers are not available yet)', async () => {
+    const page = await signIn(runs.supplierToken);
+    await page.click('nav.sidebar a[href="/game-servers"]');
+    const available = (await t.as(runs.supplierToken).get('/api/game-servers')).status !== 404;
+    expect(await page.locator('nav.sidebar a[href="/game-servers"]').count()).toBe(1);
+    if (!available) {
+      await page.waitForSelector('[data-testid=unavailable]');
+      expect(await page.textContent('[data-testid=unavailable]')).toMatch(/not available yet.*GET \/api\/game-servers/s);
+      await shoot(page, '05-game-servers.png');
+      console.warn('SKIPPED: adding a game server — GET /api/game-servers answers 404 on this build; the page shows "not available yet"');
+      await page.context().close();
+      return;
+    }
+    await page.waitForSelector('[data-testid=add-server]');
+    await page.fill('[data-testid=add-server] [name=name]', 'Local test server');
+    await page.fill('[data-testid=add-server] [name=game]', 'minecraft');
+    await page.fill('[data-testid=add-server] [name=host]', '127.0.0.1');
+    await page.fill('[data-testid=add-server] [name=port]', '25565');
+    await page.click('[data-testid=add-server] button[type=submit]');
+    await page.waitForSelector('td:has-text("Local test server")');
+    await shoot(page, '05-game-servers.png');
+    const servers = (await t.as(runs.supplierToken).get('/api/game-servers')).body as { items?: Array<{ name: string }> } | Array<{ name: string }>;
+    const list = Array.isArray(servers) ? servers : (servers.items ?? []);
+    expect(list.map((s) => s.name)).toContain('Local test server');
+    await page.context().close();
+  }, 120_000);
+
+  test('an admin sees the cockpit, the definitions and every business page (or its "not available yet" state)', async () => {
+    const page = await signIn(ADMIN_TOKEN);
+    await page.click('nav.sidebar a[href="/cockpit"]');
+    await page.waitForSelector('.kpis');
+    expect(await page.textContent('.cockpit')).toMatch(/Verify order/);
+    await shoot(page, '06-cockpit.png');
+
+    await page.click('nav.sidebar a[href="/definitions"]');
+    await page.waitForSelector('a[href="/definitions/supplierQuote"]');
+    await shoot(page, '07-definitions.png');
+    await page.click('a[href="/definitions/supplierQuote"]');
+    await page.waitForSelector('[data-testid=diagram][data-rendered=true]');
+    await page.waitForSelector('.pf-badge');
+    await shoot(page, '08-definition.png');
+
+    await page.click('nav.sidebar a[href="/instances"]');
+    await page.waitForSelector('table');
+    await shoot(page, '09-instances.png');
+
+    for (const [href, name, endpoint] of [
+      ['/orders', '10-orders.png', '/api/orders'],
+      ['/products', '11-products.png', '/api/products'],
+      ['/customers', '12-customers.png', '/api/customers'],
+      ['/scheduler', '13-scheduler.png', '/api/schedules'],
+    ] as const) {
+      await page.click(`nav.sidebar a[href="${href}"]`);
+      const missing = (await t.admin.get(endpoint)).status === 404;
+      await page.waitForSelector(missing ? '[data-testid=unavailable]' : 'section.card');
+      await shoot(page, name);
+    }
+
+    // A page whose endpoint answers 404 (route missing on this build) says so instead of showing data.
+    await page.route('**/api/game-servers**', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: 'no route', instance: '/api/game-servers', code: 'NOT_FOUND' }),
+      }),
+    );
+    await page.click('nav.sidebar a[href="/game-servers"]');
+    await page.waitForSelector('[data-testid=unavailable]');
+    expect(await page.textContent('[data-testid=unavailable]')).toMatch(/Game servers: not available yet.*GET \/api\/game-servers/s);
+    expect(await page.locator('table').count()).toBe(0);
+    await shoot(page, '14-not-available.png');
+    await page.context().close();
+  }, 120_000);
+});

@@ -1,0 +1,101 @@
+// The cockpit's stats over HTTP, on SQLite and on Postgres, after real runs: instances by state,
+// started/completed per bucket, durations, task completion times, where instances wait now.
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
+import { runSampleWorkload, type SampleRuns } from '../helpers/sample-runs';
+import { startTestService, type TestService } from '../helpers/test-service';
+
+describe.each(databaseKinds)('cockpit stats on %s', (kind) => {
+  let db: TestDatabase;
+  let t: TestService;
+  let runs: SampleRuns;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    t = await startTestService(db);
+    runs = await runSampleWorkload(t);
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+    await db?.drop();
+  });
+
+  test('per definition: instances by state, open incidents and duration percentiles', async () => {
+    const res = await t.admin.get('/api/stats/definitions');
+    expect(res.status).toBe(200);
+    const byKey = Object.fromEntries((res.body.items as Array<{ definitionKey: string }>).map((d) => [d.definitionKey, d]));
+    expect(byKey.supplierQuote).toMatchObject({
+      name: 'Supplier quote',
+      latestVersion: 1,
+      instances: { running: 3, completed: 3, failed: 0, cancelled: 0, total: 6 },
+      openIncidents: 0,
+      duration: { count: 3 },
+    });
+    const supplier = byKey.supplierQuote as unknown as { duration: { p50Ms: number; p95Ms: number }; oldestRunningStartedAt: string };
+    expect(supplier.duration.p50Ms).toBeGreaterThanOrEqual(0);
+    expect(supplier.duration.p95Ms).toBeGreaterThanOrEqual(supplier.duration.p50Ms);
+    expect(Date.parse(supplier.oldestRunningStartedAt)).not.toBeNaN();
+    expect(byKey.noTrueCondition).toMatchObject({ instances: { failed: 1 }, openIncidents: 1 });
+  });
+
+  test('the timeline counts started and completed instances per hour and per day', async () => {
+    for (const bucket of ['hour', 'day']) {
+      const res = await t.admin.get(`/api/stats/timeline?definitionKey=supplierQuote&bucket=${bucket}`);
+      expect(res.status).toBe(200);
+      const items = res.body.items as Array<{ at: string; started: number; completed: number }>;
+      expect(items.length).toBe(bucket === 'hour' ? 48 : 30);
+      expect(items.reduce((n, b) => n + b.started, 0)).toBe(6);
+      expect(items.reduce((n, b) => n + b.completed, 0)).toBe(3);
+      expect(items.at(-1)?.started).toBeGreaterThan(0);
+      expect(items[0]?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00Z$/);
+    }
+    const bad = await t.admin.get('/api/stats/timeline?bucket=hour&since=2020-01-01T00:00:00Z&until=2026-01-01T00:00:00Z');
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  test('per user task: open now, oldest open and completion time; open tasks per group', async () => {
+    const res = await t.admin.get('/api/stats/tasks?definitionKey=supplierQuote');
+    expect(res.status).toBe(200);
+    const byTask = Object.fromEntries((res.body.items as Array<{ activityId: string }>).map((x) => [x.activityId, x]));
+    expect(byTask.verify).toMatchObject({ name: 'Verify order', open: 2, completed: 4, completion: { count: 4 } });
+    expect(byTask.quote).toMatchObject({ name: 'Prepare quote', open: 1, completed: 2, completion: { count: 2 } });
+    expect(res.body.groups).toEqual([expect.objectContaining({ group: 'supplier', open: 3 })]);
+  });
+
+  test('where instances wait now: count and oldest wait per activity', async () => {
+    const res = await t.admin.get('/api/stats/waiting');
+    expect(res.status).toBe(200);
+    const items = res.body.items as Array<{ definitionKey: string; activityId: string; count: number; oldestSince: string }>;
+    expect(items).toEqual([
+      expect.objectContaining({
+        definitionKey: 'supplierQuote',
+        activityId: 'verify',
+        activityName: 'Verify order',
+        type: 'UserTask',
+        count: runs.waitingAtVerify.length,
+      }),
+      expect.objectContaining({ definitionKey: 'supplierQuote', activityId: 'quote', count: runs.waitingAtQuote.length }),
+    ]);
+    for (const i of items) expect(Date.parse(i.oldestSince)).not.toBeNaN();
+    expect((await t.admin.get('/api/stats/waiting?definitionKey=noTrueCondition')).body.items).toEqual([]);
+  });
+
+  test('the stats are for admins only', async () => {
+    const res = await t.as(runs.supplierToken).get('/api/stats/definitions');
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('FORBIDDEN');
+  });
+
+  test('the web UI is served at / for browsers, and /api keeps answering problem+json', async () => {
+    const page = await t.http.get('/instances/abc').set('Accept', 'text/html');
+    expect([200, 503]).toContain(page.status);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toMatch(/procflow/);
+    const api = await t.admin.get('/api/no-such-thing').set('Accept', 'text/html,application/json');
+    expect(api.status).toBe(404);
+    expect(api.headers['content-type']).toMatch(/application\/problem\+json/);
+    const json = await t.http.get('/no-such-page').set('Accept', 'application/json');
+    expect(json.status).toBe(404);
+  });
+});

@@ -1,0 +1,24 @@
+// What every page is handed by the router.
+import type { Me } from './api';
+
+export interface PageContext {
+  root: HTMLElement;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  me: Me;
+  navigate(path: string): void;
+  /** Called when the page is left: stop timers, destroy charts. */
+  onLeave(fn: () => void): void;
+}
+
+export function isAdmin(user: Me): boolean {
+  return user.groups.includes('admin');
+}
+
+/** Repeats `fn` every `ms` while the page is shown and the tab visible. */
+export function every(ctx: PageContext, ms: number, fn: () => Promise<void> | void): void {
+  const timer = window.setInterval(() => {
+    if (document.visibilityState === 'visible') void fn();
+  }, ms);
+  ctx.onLeave(() => window.clearInterval(timer));
+}

@@ -1,0 +1,194 @@
+// One instance: its diagram with the path taken and where it waits, open tasks, incidents (retry),
+// variables, history, and cancel.
+import { api, isForbidden, list, request } from '../api';
+import { isAdmin, type PageContext } from '../context';
+import { showDiagram, type Diagram } from '../diagram';
+import { badge, h, link, mount, table } from '../dom';
+import { dateTime, duration, shortId, value } from '../format';
+import { errorMessage, failure, notice, pageHeader, section } from '../ui';
+import type { HistoryEntry, Incident, Instance, Task } from './types';
+
+export function stateBadge(state: string): HTMLElement {
+  const kind = { running: 'info', completed: 'ok', failed: 'error', cancelled: 'muted' }[state] ?? 'muted';
+  return badge(state, kind);
+}
+
+export async function definitionXml(key: string, version?: number): Promise<string> {
+  const res = await request(`/api/process-definitions/${encodeURIComponent(key)}/xml${version ? `?version=${version}` : ''}`, {}, 'application/xml');
+  return res.text();
+}
+
+export async function instancePage(ctx: PageContext): Promise<void> {
+  const id = ctx.params.id ?? '';
+  let diagram: Diagram | undefined;
+  ctx.onLeave(() => diagram?.destroy());
+
+  let instance: Instance;
+  let historyRows: HistoryEntry[];
+  try {
+    [instance, historyRows] = await Promise.all([
+      api<Instance>(`/api/process-instances/${encodeURIComponent(id)}`),
+      api<HistoryEntry[]>(`/api/process-instances/${encodeURIComponent(id)}/history`),
+    ]);
+  } catch (err) {
+    mount(ctx.root, pageHeader('Instance'), failure(err, 'Instances', `GET /api/process-instances/${id}`));
+    return;
+  }
+  const [tasks, incidents] = await Promise.all([
+    list<Task>('/api/tasks', { processInstanceId: id, state: 'open' }).catch(() => ({ items: [] as Task[], total: 0 })),
+    list<Incident>('/api/incidents', { processInstanceId: id, limit: 100 }).catch((err: unknown) => {
+      if (isForbidden(err)) return undefined; // incidents are for admins
+      throw err;
+    }),
+  ]);
+
+  const status = h('div');
+  const canvas = h('div', { class: 'diagram', id: 'diagram', 'data-testid': 'diagram' });
+  const cancel =
+    instance.state === 'running'
+      ? h(
+          'button',
+          {
+            class: 'danger',
+            'data-action': 'cancel',
+            onclick: () => {
+              if (!window.confirm(`Cancel instance ${instance.id}? Its open tasks are cancelled too.`)) return;
+              api(`/api/process-instances/${instance.id}`, { method: 'DELETE' })
+                .then(() => ctx.navigate(`/instances/${instance.id}`))
+                .catch((err: unknown) => status.replaceChildren(notice('error', errorMessage(err))));
+            },
+          },
+          'Cancel instance',
+        )
+      : null;
+
+  const ended = instance.endedAt ? new Date(instance.endedAt).getTime() : Date.now();
+  mount(
+    ctx.root,
+    pageHeader(
+      `${instance.definitionKey} v${instance.definitionVersion}`,
+      stateBadge(instance.state),
+      cancel,
+      h('button', { class: 'secondary', onclick: () => ctx.navigate(`/instances/${instance.id}`) }, 'Refresh'),
+    ),
+    status,
+    h(
+      'dl',
+      { class: 'facts card' },
+      h('dt', null, 'Instance'),
+      h('dd', null, h('code', null, instance.id)),
+      h('dt', null, 'Business key'),
+      h('dd', null, instance.businessKey ?? '—'),
+      h('dt', null, 'Started'),
+      h('dd', null, dateTime(instance.startedAt)),
+      h('dt', null, instance.endedAt ? 'Ended' : 'Running for'),
+      h(
+        'dd',
+        null,
+        instance.endedAt
+          ? `${dateTime(instance.endedAt)} (after ${duration(ended - new Date(instance.startedAt).getTime())})`
+          : duration(ended - new Date(instance.startedAt).getTime()),
+      ),
+      h('dt', null, 'Waiting at'),
+      h(
+        'dd',
+        { 'data-testid': 'waiting-at' },
+        instance.waitingAt.length ? instance.waitingAt.map((w) => badge(`${w.activityName ?? w.activityId} (${w.type})`, 'waiting')) : '—',
+      ),
+    ),
+    section(
+      'Diagram',
+      h(
+        'p',
+        { class: 'legend' },
+        h('span', { class: 'key key-waiting' }),
+        ' waiting now ',
+        h('span', { class: 'key key-done' }),
+        ' done ',
+        h('span', { class: 'key key-taken' }),
+        ' path taken',
+      ),
+      canvas,
+    ),
+    section(
+      'Open tasks',
+      table(
+        tasks.items,
+        [
+          { title: 'Task', cell: (t) => link(`/tasks?task=${t.id}`, t.name ?? t.activityId) },
+          { title: 'Groups', cell: (t) => t.candidateGroups.join(', ') || '—' },
+          { title: 'Assignee', cell: (t) => t.assignee ?? '—' },
+          { title: 'Since', cell: (t) => dateTime(t.createdAt) },
+        ],
+        'No open task of this instance that you may act on.',
+      ),
+    ),
+    incidents
+      ? section(
+          'Incidents',
+          table(
+            incidents.items,
+            [
+              { title: 'Activity', cell: (i) => i.activityId ?? '—' },
+              { title: 'Message', cell: (i) => i.message },
+              { title: 'State', cell: (i) => badge(i.state, i.state === 'open' ? 'error' : 'muted') },
+              { title: 'Retries', cell: (i) => i.retries },
+              { title: 'Since', cell: (i) => dateTime(i.createdAt) },
+              {
+                title: '',
+                cell: (i) =>
+                  i.state === 'open' && isAdmin(ctx.me)
+                    ? h(
+                        'button',
+                        {
+                          class: 'secondary',
+                          onclick: () =>
+                            void api(`/api/incidents/${i.id}/retry`, { method: 'POST', body: {} })
+                              .then(() => ctx.navigate(`/instances/${instance.id}`))
+                              .catch((err: unknown) => status.replaceChildren(notice('error', errorMessage(err)))),
+                        },
+                        'Retry',
+                      )
+                    : null,
+              },
+            ],
+            'No incident.',
+          ),
+        )
+      : null,
+    section(
+      'Variables',
+      table(
+        Object.entries(instance.variables),
+        [
+          { title: 'Name', cell: ([k]) => k },
+          { title: 'Value', cell: ([, v]) => h('code', null, value(v)) },
+        ],
+        'No variables.',
+      ),
+    ),
+    section(
+      'History',
+      table(
+        historyRows,
+        [
+          { title: 'At', cell: (e) => dateTime(e.at) },
+          { title: 'Event', cell: (e) => e.event },
+          { title: 'Activity', cell: (e) => e.activityName ?? e.activityId ?? '—' },
+          { title: 'Type', cell: (e) => e.type ?? '—' },
+          { title: 'By', cell: (e) => e.by ?? '' },
+        ],
+        'No history.',
+      ),
+    ),
+  );
+
+  try {
+    const xml = await definitionXml(instance.definitionKey, instance.definitionVersion);
+    const ids = (event: string) => historyRows.filter((e) => e.event === event && e.activityId).map((e) => e.activityId as string);
+    diagram = await showDiagram(canvas, xml, { waiting: instance.waitingAt.map((w) => w.activityId), done: ids('end'), entered: ids('start') });
+  } catch (err) {
+    canvas.replaceWith(notice('warning', `The diagram of ${instance.definitionKey} v${instance.definitionVersion} cannot be drawn: ${errorMessage(err)}`));
+  }
+  document.title = `${instance.definitionKey} ${shortId(instance.id)} · procflow`;
+}

@@ -1,0 +1,69 @@
+// Instances: filter by definition and state; each links to its page.
+import { list } from '../api';
+import type { PageContext } from '../context';
+import { badge, h, link, mount, table } from '../dom';
+import { dateTime, duration, shortId } from '../format';
+import { failure, pageHeader } from '../ui';
+import { stateBadge } from './instance-page';
+import type { Instance } from './types';
+
+const PAGE = 50;
+
+export async function instancesPage(ctx: PageContext): Promise<void> {
+  const definitionKey = ctx.query.get('definitionKey') ?? '';
+  const state = ctx.query.get('state') ?? '';
+  const offset = Number(ctx.query.get('offset') ?? 0) || 0;
+  const go = (patch: Record<string, string | number>) => {
+    const q = new URLSearchParams({
+      definitionKey,
+      state,
+      offset: String(offset),
+      ...Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, String(v)])),
+    });
+    for (const [k, v] of [...q.entries()]) if (!v || v === '0') q.delete(k);
+    ctx.navigate(`/instances${q.size ? `?${q.toString()}` : ''}`);
+  };
+  const keyInput = h('input', { type: 'search', placeholder: 'definition key', value: definitionKey });
+  const stateSelect = h(
+    'select',
+    null,
+    ['', 'running', 'completed', 'failed', 'cancelled'].map((s) => h('option', { value: s, selected: s === state || undefined }, s || 'any state')),
+  );
+  const filters = h('form', { class: 'filters' }, keyInput, stateSelect, h('button', { type: 'submit', class: 'secondary' }, 'Filter'));
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go({ definitionKey: keyInput.value.trim(), state: stateSelect.value, offset: 0 });
+  });
+  const body = h('div');
+  mount(ctx.root, pageHeader('Instances'), filters, body);
+  try {
+    const page = await list<Instance>('/api/process-instances', { definitionKey, state, limit: PAGE, offset });
+    const now = Date.now();
+    mount(
+      body,
+      table(
+        page.items,
+        [
+          { title: 'Instance', cell: (i) => link(`/instances/${i.id}`, shortId(i.id)) },
+          { title: 'Definition', cell: (i) => `${i.definitionKey} v${i.definitionVersion}` },
+          { title: 'Business key', cell: (i) => i.businessKey ?? '—' },
+          { title: 'State', cell: (i) => stateBadge(i.state) },
+          { title: 'Waiting at', cell: (i) => i.waitingAt.map((w) => w.activityName ?? w.activityId).join(', ') || '—' },
+          { title: 'Incidents', cell: (i) => (i.incidents ? badge(String(i.incidents), 'error') : '') },
+          { title: 'Started', cell: (i) => dateTime(i.startedAt) },
+          { title: 'Duration', cell: (i) => duration((i.endedAt ? new Date(i.endedAt).getTime() : now) - new Date(i.startedAt).getTime()) },
+        ],
+        'No instance matches.',
+      ),
+      h(
+        'div',
+        { class: 'pager' },
+        `${page.total === 0 ? 0 : offset + 1}–${offset + page.items.length} of ${page.total}`,
+        offset > 0 ? h('button', { class: 'secondary', onclick: () => go({ offset: Math.max(0, offset - PAGE) }) }, '← Newer') : null,
+        offset + PAGE < page.total ? h('button', { class: 'secondary', onclick: () => go({ offset: offset + PAGE }) }, 'Older →') : null,
+      ),
+    );
+  } catch (err) {
+    mount(body, failure(err, 'Instances', 'GET /api/process-instances'));
+  }
+}
