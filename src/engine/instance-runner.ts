@@ -494,7 +494,10 @@ export class InstanceRunner {
     l.on('activity.end', (api: ElementApi) => {
       record('end')(api);
     });
-    l.on('activity.timer', record('timer'));
+    l.on('activity.timer', (api: ElementApi) => {
+      record('timer')(api);
+      if (!this.resuming) checkTimerValue(api);
+    });
     l.on('activity.leave', () => this.eventCount++);
     l.on('flow.take', () => this.eventCount++);
   }
@@ -672,6 +675,23 @@ export class InstanceRunner {
 
   currentVariables(): Record<string, unknown> {
     return cleanVariables(this.variables);
+  }
+}
+
+/**
+ * bpmn-elements treats a timer whose expression gives nothing as due now and fires it at once,
+ * silently. A timer with no value is a modelling error: fail the event (an incident) instead.
+ */
+function checkTimerValue(api: ElementApi): void {
+  const content = api.content as Record<string, unknown>;
+  for (const kind of ['timeDuration', 'timeDate', 'timeCycle']) {
+    if (!(kind in content)) continue;
+    const value = content[kind];
+    if (value === undefined || value === null || String(value as string).trim() === '') {
+      throw new Error(
+        `timer <${api.id}>: its ${kind} gave no value (an expression naming a missing variable?); expected an ISO 8601 ${kind === 'timeDate' ? 'date' : 'duration'}`,
+      );
+    }
   }
 }
 

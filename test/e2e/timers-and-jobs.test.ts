@@ -92,6 +92,17 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
     await t.admin.put('/api/clock').send({ now: new Date().toISOString() });
   });
 
+  test('a timer duration from a variable waits that long; a missing variable fails the instance with an incident, not a timer due now', async () => {
+    const ok = await t.admin.post('/api/process-definitions/timerFromVariable/start').send({ variables: { waitFor: 'PT1H' } });
+    expect(ok.body).toMatchObject({ state: 'running', waitingAt: [{ activityId: 'waitVar' }] });
+    const jobs = await t.service.store.jobs.list({ processInstanceId: ok.body.id, kind: 'timer' });
+    expect(Date.parse(jobs[0]?.dueAt ?? '') - Date.parse(ok.body.startedAt)).toBeGreaterThan(3590000);
+    const missing = await t.admin.post('/api/process-definitions/timerFromVariable/start').send({});
+    expect(missing.body).toMatchObject({ state: 'failed', incidents: 1 });
+    const incident = (await t.admin.get(`/api/incidents?processInstanceId=${missing.body.id}`)).body.items[0];
+    expect(incident.message).toMatch(/timeDuration gave no value/);
+  });
+
   test('a service task that fails twice then succeeds completes', async () => {
     flaky.failuresLeft = 2;
     const start = await t.admin.post('/api/process-definitions/flakyService/start').send({});
