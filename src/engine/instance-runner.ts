@@ -687,7 +687,7 @@ function checkTimerValue(api: ElementApi): void {
   for (const kind of ['timeDuration', 'timeDate', 'timeCycle']) {
     if (!(kind in content)) continue;
     const value = content[kind];
-    if (value === undefined || value === null || String(value as string).trim() === '') {
+    if (value === undefined || value === null || String(value).trim() === '') {
       throw new Error(
         `timer <${api.id}>: its ${kind} gave no value (an expression naming a missing variable?); expected an ISO 8601 ${kind === 'timeDate' ? 'date' : 'duration'}`,
       );
