@@ -1,6 +1,7 @@
 // Orders, their quotes and their notifications to the client. An order is read together with
 // the columns of its process instance that its status is derived from (state, waits, variables).
 import type { Knex } from 'knex';
+import { toHistory } from './history-store';
 import { parseJson, toIso } from './row-codec';
 import type { HistoryRecord, InstanceState, Page, PageQuery, WaitingAt } from './types';
 
@@ -222,14 +223,7 @@ export class OrderStore {
     for (const r of rows) {
       const id = String(r.process_instance_id);
       const list = out.get(id) ?? [];
-      list.push({
-        at: toIso(r.at) as string,
-        activityId: (r.activity_id as string | null) ?? null,
-        activityName: (r.activity_name as string | null) ?? null,
-        type: (r.activity_type as string | null) ?? null,
-        event: String(r.event),
-        by: (r.by as string | null) ?? null,
-      });
+      list.push(toHistory(r));
       out.set(id, list);
     }
     return out;

@@ -1,5 +1,5 @@
 // A simulated product catalogue: `GET /api/data` answers `{"produits": [...]}` as the real one does.
-import { LoopbackHttpServer, type HttpAnswer } from './loopback-http-server';
+import { DataFeedSimulator } from './data-feed-simulator';
 
 export interface CatalogueProduct {
   id: number | string;
@@ -35,42 +35,23 @@ export const DEMO_PRODUCTS: CatalogueProduct[] = [
   { id: 5, codeProduit: 'SUC-020', descriptionProduit: 'Sucre en morceaux', familleProduit: 'Épicerie', packaging: 'Boîte 1 kg', prix: 2.3, quantiteMin: 10 },
 ];
 
-export class CatalogueSimulator {
-  products: CatalogueProduct[];
-  /** When set, answers this instead (a string is sent raw: use it for malformed answers). */
-  override: HttpAnswer | null = null;
-
-  private constructor(
-    private readonly http: LoopbackHttpServer,
-    products: CatalogueProduct[],
-  ) {
-    this.products = products;
-  }
-
-  static async start(products: CatalogueProduct[] = DEMO_PRODUCTS): Promise<CatalogueSimulator> {
-    const box: { sim?: CatalogueSimulator } = {};
-    const http = await LoopbackHttpServer.start((method, path) => box.sim?.answer(method, path) ?? { status: 503, body: 'starting' });
-    box.sim = new CatalogueSimulator(
-      http,
-      products.map((p) => ({ ...p })),
+export class CatalogueSimulator extends DataFeedSimulator<CatalogueProduct> {
+  static start(products: CatalogueProduct[] = DEMO_PRODUCTS): Promise<CatalogueSimulator> {
+    return DataFeedSimulator.listen(
+      (http) =>
+        new CatalogueSimulator(
+          http,
+          products.map((x) => ({ ...x })),
+          (items) => ({ produits: items }),
+        ),
     );
-    return box.sim;
   }
 
-  private answer(method: string, path: string): HttpAnswer {
-    if (method !== 'GET' || path !== '/api/data') return { status: 404, body: { error: `no route ${method} ${path}` } };
-    return this.override ?? { status: 200, body: { produits: this.products } };
+  get products(): CatalogueProduct[] {
+    return this.items;
   }
 
-  get url(): string {
-    return this.http.url;
-  }
-
-  get requests(): number {
-    return this.http.hitCount('/api/data');
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
+  set products(value: CatalogueProduct[]) {
+    this.items = value;
   }
 }

@@ -1,5 +1,5 @@
 // A simulated CRM: `GET /api/data` answers an array of customers as the real one does.
-import { LoopbackHttpServer, type HttpAnswer } from './loopback-http-server';
+import { DataFeedSimulator } from './data-feed-simulator';
 
 export interface CrmCustomer {
   firstName: string;
@@ -16,42 +16,23 @@ export const DEMO_CUSTOMERS: CrmCustomer[] = [
   { firstName: 'Nathan', lastName: 'Petit', fidelityPoint: 0, payment: 'paypal', account: 'ACC-1004' },
 ];
 
-export class CrmSimulator {
-  customers: CrmCustomer[];
-  /** When set, answers this instead (a string is sent raw: use it for malformed answers). */
-  override: HttpAnswer | null = null;
-
-  private constructor(
-    private readonly http: LoopbackHttpServer,
-    customers: CrmCustomer[],
-  ) {
-    this.customers = customers;
-  }
-
-  static async start(customers: CrmCustomer[] = DEMO_CUSTOMERS): Promise<CrmSimulator> {
-    const box: { sim?: CrmSimulator } = {};
-    const http = await LoopbackHttpServer.start((method, path) => box.sim?.answer(method, path) ?? { status: 503, body: 'starting' });
-    box.sim = new CrmSimulator(
-      http,
-      customers.map((c) => ({ ...c })),
+export class CrmSimulator extends DataFeedSimulator<CrmCustomer> {
+  static start(customers: CrmCustomer[] = DEMO_CUSTOMERS): Promise<CrmSimulator> {
+    return DataFeedSimulator.listen(
+      (http) =>
+        new CrmSimulator(
+          http,
+          customers.map((x) => ({ ...x })),
+          (items) => items,
+        ),
     );
-    return box.sim;
   }
 
-  private answer(method: string, path: string): HttpAnswer {
-    if (method !== 'GET' || path !== '/api/data') return { status: 404, body: { error: `no route ${method} ${path}` } };
-    return this.override ?? { status: 200, body: this.customers };
+  get customers(): CrmCustomer[] {
+    return this.items;
   }
 
-  get url(): string {
-    return this.http.url;
-  }
-
-  get requests(): number {
-    return this.http.hitCount('/api/data');
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
+  set customers(value: CrmCustomer[]) {
+    this.items = value;
   }
 }
