@@ -285,7 +285,7 @@ describe.each(databaseKinds)('orders on %s', (kind) => {
     });
     await approveAndQuote(order);
     const json = (await t.as(alice).get(`/api/orders/${order.id}/quote`).set('Accept', 'application/json')).body;
-    // No catalogue price yet: every item is priced by PROCFLOW_DEFAULT_UNIT_PRICE (12.5).
+    // ELA-01 is not in the catalogue: every item is priced by PROCFLOW_DEFAULT_UNIT_PRICE (12.5).
     expect(json).toMatchObject({ cost: 62.5, currency: 'EUR', orderId: order.id });
     expect(json.lines).toEqual([
       expect.objectContaining({ description: 'Élagage', productCode: 'ELA-01', quantity: 4, unitPrice: 12.5, amount: 50, priceSource: 'rule' }),
@@ -318,6 +318,37 @@ describe.each(databaseKinds)('orders on %s', (kind) => {
     // Served the same bytes each time: the document is stored, not redrawn.
     const again = await t.as(supplier).get(`/api/orders/${order.id}/quote`).set('Accept', 'application/pdf').buffer(true);
     expect(Buffer.from(again.body as Buffer).equals(bytes)).toBe(true);
+  });
+
+  test('an item whose product code the synced catalogue knows is priced at the catalogue price', async () => {
+    const now = new Date().toISOString();
+    await t.service.store.db.knex('products').insert({
+      code: 'CAT-7',
+      source_id: '7',
+      description: 'Taille de haie',
+      family: 'Jardin',
+      packaging: 'Forfait',
+      price: 42.5,
+      min_quantity: 1,
+      search_text: 'cat-7 taille de haie jardin',
+      content_hash: 'test',
+      created_at: now,
+      updated_at: now,
+      synced_at: now,
+    });
+    const order = await place(alice, {
+      items: [
+        { description: 'Taille de haie', quantity: 2, productCode: 'CAT-7' },
+        { description: 'Déplacement', quantity: 1, productCode: 'UNKNOWN-1' },
+      ],
+    });
+    await approveAndQuote(order);
+    const json = (await t.as(alice).get(`/api/orders/${order.id}/quote`).set('Accept', 'application/json')).body;
+    expect(json.lines).toEqual([
+      expect.objectContaining({ productCode: 'CAT-7', quantity: 2, unitPrice: 42.5, amount: 85, priceSource: 'catalogue' }),
+      expect.objectContaining({ productCode: 'UNKNOWN-1', quantity: 1, unitPrice: 12.5, amount: 12.5, priceSource: 'rule' }),
+    ]);
+    expect(json.cost).toBe(97.5);
   });
 
   test('a client cannot act on a supplier task (403) nor on another client’s task, and does not see them', async () => {

@@ -6,10 +6,12 @@ import { registerOrderHandlers } from './order-handlers';
 import { OrderNotifier } from './order-notifications';
 import { OrderQuotes } from './order-quotes';
 import { OrderService } from './order-service';
-import { noProductPrices, type ProductPrices } from './pricing';
+import type { ProductPrices } from './pricing';
 
-export function createOrdersDomain(deps: DomainDeps, prices: ProductPrices = noProductPrices): OrderService {
+export function createOrdersDomain(deps: DomainDeps): OrderService {
   const { config, store, runtime, services, clock, logger } = deps;
+  // Unit prices from the synced product catalogue (by product code), else the configured rule.
+  const prices: ProductPrices = { unitPriceOf: async (code) => (await store.products.get(code))?.price };
   const log = logger.child({ area: 'orders' });
   const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.smtpFrom) : null;
   if (!mailer) log.info('PROCFLOW_SMTP_URL is not set: order notifications are recorded and logged, not mailed');

@@ -7,12 +7,6 @@ export interface ProductPrices {
   unitPriceOf(productCode: string): Promise<number | undefined>;
 }
 
-/**
- * No catalogue yet: every item is priced by the rule. The catalogue issue replaces this with a
- * lookup in its `products` table (see docs/orders.md).
- */
-export const noProductPrices: ProductPrices = { unitPriceOf: () => Promise.resolve(undefined) };
-
 export interface PricedOrder {
   currency: 'EUR';
   lines: QuoteLine[];
