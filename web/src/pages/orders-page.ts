@@ -28,6 +28,7 @@ const STATUS_KIND: Record<string, string> = {
   rejected: 'error',
   quote_rejected_by_supplier: 'error',
   quote_refused: 'error',
+  quote_expired: 'error',
   service_disputed: 'warning',
   cancelled: 'muted',
 };
