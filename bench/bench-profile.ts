@@ -25,11 +25,14 @@ export class Profiler {
     p.wrap(runnerProto, 'completeUserTask', 'engine: signal task, run to next wait');
     p.wrap(runnerProto, 'snapshot', 'engine: getState() + describe waits');
     p.wrap(store.instances as unknown as Record<string, unknown>, 'commitEvent', 'db: commit transaction (commitEvent)');
-    p.wrap(store.instances as unknown as Record<string, unknown>, 'get', 'db: runtime reads (row, task, definition)');
-    p.wrap(store.instances as unknown as Record<string, unknown>, 'getWithState', 'db: runtime reads (row, task, definition)');
-    p.wrap(store.tasks as unknown as Record<string, unknown>, 'get', 'db: runtime reads (row, task, definition)');
-    p.wrap(store.definitions as unknown as Record<string, unknown>, 'getLatest', 'db: runtime reads (row, task, definition)');
+    p.wrap(store.instances as unknown as Record<string, unknown>, 'get', 'db: runtime reads (row, task, definition, timers)');
+    p.wrap(store.instances as unknown as Record<string, unknown>, 'getWithState', 'db: runtime reads (row, task, definition, timers)');
+    p.wrap(store.tasks as unknown as Record<string, unknown>, 'get', 'db: runtime reads (row, task, definition, timers)');
+    p.wrap(store.definitions as unknown as Record<string, unknown>, 'getLatest', 'db: runtime reads (row, task, definition, timers)');
     p.wrap(store.tasks as unknown as Record<string, unknown>, 'list', 'db: client task list (tasks.list)');
+    // Timer jobs read when an engine is recovered (present once the job store exists).
+    const jobs = (store as unknown as Record<string, Record<string, unknown> | undefined>).jobs;
+    if (jobs && typeof jobs.timersOf === 'function') p.wrap(jobs, 'timersOf', 'db: runtime reads (row, task, definition, timers)');
     return p;
   }
 

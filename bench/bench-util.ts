@@ -1,5 +1,6 @@
-// Small helpers for the benchmark: env settings, a concurrency pool, GC and memory readings,
+// Small helpers for the benchmark: env settings, a concurrency pool, CPU, GC and memory readings,
 // and plain-text tables.
+import os from 'node:os';
 
 export function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -43,25 +44,24 @@ export function hasGc(): boolean {
   return typeof gcFn === 'function';
 }
 
-/** A full collection (several passes, with turns of the loop between them for finalizers). */
+/** A full collection (two passes, with turns of the loop between them for finalizers). */
 export async function settleGc(): Promise<void> {
-  for (let i = 0; i < 4; i++) {
-    gcFn?.();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  gcFn?.();
+  await new Promise((resolve) => setTimeout(resolve, 10));
   gcFn?.();
 }
 
 export interface MemReading {
   heapUsed: number;
+  heapTotal: number;
+  external: number;
   rss: number;
 }
 
 export async function readMemory(): Promise<MemReading> {
   await settleGc();
   const m = process.memoryUsage();
-  return { heapUsed: m.heapUsed, rss: m.rss };
+  return { heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, rss: m.rss };
 }
 
 export function mb(bytes: number): string {
@@ -94,4 +94,35 @@ export function table(rows: string[][]): string {
 
 export function log(message: string): void {
   process.stdout.write(`${message}\n`);
+}
+
+export interface CpuMark {
+  idle: number;
+  total: number;
+  own: NodeJS.CpuUsage;
+  at: number;
+}
+
+/** A reading of the machine's CPU times and this process's CPU use, to compare with a later one. */
+export function cpuMark(): CpuMark {
+  let idle = 0;
+  let total = 0;
+  for (const c of os.cpus()) {
+    idle += c.times.idle;
+    total += c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq;
+  }
+  return { idle, total, own: process.cpuUsage(), at: performance.now() };
+}
+
+/**
+ * CPU use since `mark`, in % of all CPUs: the whole machine, this process, and the difference —
+ * work done outside this process (the Postgres server, and anything else running on the machine).
+ */
+export function cpuSince(mark: CpuMark): { machine: number; own: number; outside: number } {
+  const now = cpuMark();
+  const total = now.total - mark.total;
+  const machine = total > 0 ? ((total - (now.idle - mark.idle)) / total) * 100 : 0;
+  const ownMs = (now.own.user - mark.own.user + now.own.system - mark.own.system) / 1000;
+  const own = (ownMs / ((now.at - mark.at) * os.cpus().length)) * 100;
+  return { machine, own, outside: Math.max(0, machine - own) };
 }

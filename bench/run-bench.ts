@@ -3,33 +3,35 @@
 //   (b) through procflow's engine layer (ProcessRuntime + Store) on SQLite and on Postgres,
 // with instances completed per second and the ratio b/a side by side, where an event's time goes,
 // and the memory held by waiting instances (procflow: state in the DB; bare: engines in memory).
-// See docs/benchmarks.md. Settings come from BENCH_* environment variables (listed below).
+// See docs/benchmarks.md for what is measured and how to read it.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { compileDocument } from '../src/engine/definition-compiler';
-import { openDatabase } from '../src/store/database';
-import { bareLifecycle, startWaitingEngines, stopEngines, type BareDrive, type BareSource } from './bare-engine';
+import { bareLifecycle, type BareDrive, type BareSource } from './bare-engine';
 import { BENCH_XML } from './bench-process';
 import { Profiler, type ProfileLine } from './bench-profile';
-import { envFlag, envInt, envIntList, fmtRate, fmtRatio, hasGc, kb, log, mb, readMemory, runPool, table, type MemReading } from './bench-util';
+import { cpuMark, cpuSince, envFlag, envInt, envIntList, fmtRate, fmtRatio, hasGc, kb, log, mb, runPool, table } from './bench-util';
+import type { MemoryResult } from './memory-probe';
 import { BenchDatabase, type DbKind } from './procflow-rig';
 
 const settings = {
   /** procflow instance lifecycles per throughput measurement */
-  n: envInt('BENCH_N', 600),
+  n: envInt('BENCH_N', 200),
   /** bare bpmn-engine lifecycles per throughput measurement */
-  bareN: envInt('BENCH_BARE_N', 1500),
+  bareN: envInt('BENCH_BARE_N', 300),
   /** lifecycles run before each measurement and not counted */
-  warmup: envInt('BENCH_WARMUP', 50),
+  warmup: envInt('BENCH_WARMUP', 20),
   /** lifecycles in flight at once */
   concurrency: envIntList('BENCH_CONCURRENCY', [1, 8]),
-  /** procflow engine cache sizes to run (1000 = normal, 0 = recover every event from the DB) */
+  /** procflow engine cache sizes (1000 = the normal configuration, 0 = every event recovers from the DB) */
   cacheSizes: envIntList('BENCH_CACHE_SIZES', [1000, 0], 0),
-  /** lifecycles for the time breakdown (one in flight) */
-  profileN: envInt('BENCH_PROFILE_N', 200),
-  /** instances left waiting at task A for the procflow memory reading */
+  /** instances left waiting at task A, procflow with the normal cache (1000) */
   waiting: envInt('BENCH_WAITING', 10000),
-  /** engines left waiting at task A for the bare memory reading */
+  /** instances left waiting at task A, procflow with cache 0 */
+  waitingNoCache: envInt('BENCH_WAITING_NOCACHE', 1000),
+  /** engines left waiting at task A, bare bpmn-engine */
   bareWaiting: envInt('BENCH_BARE_WAITING', 1000),
   pgUrl: process.env.PROCFLOW_BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   skipPg: envFlag('BENCH_SKIP_PG'),
@@ -43,6 +45,8 @@ interface ThroughputRow {
   cacheSize: number | null;
   /** concurrency → instances completed per second */
   rates: Record<number, number>;
+  /** concurrency → % of all CPUs used outside this process during the measurement */
+  outsideCpu: Record<number, number>;
 }
 
 interface BreakdownResult {
@@ -51,12 +55,6 @@ interface BreakdownResult {
   lifecycles: number;
   wallMs: number;
   lines: ProfileLine[];
-}
-
-interface MemoryResult {
-  label: string;
-  checkpoints: Array<{ count: number; heapDelta: number; rssDelta: number }>;
-  seconds: number;
 }
 
 const results = {
@@ -71,41 +69,53 @@ const results = {
   throughput: [] as ThroughputRow[],
   breakdown: [] as BreakdownResult[],
   memory: [] as MemoryResult[],
-  postgres: 'not run' as string,
+  postgres: 'not run',
   totalSeconds: 0,
+  loadBefore: [] as number[],
+  loadAfter: [] as number[],
+  /** % of all CPUs busy during 2 s before the benchmark started */
+  busyBefore: 0,
 };
 
-async function measureBare(label: string, source: BareSource, drive: BareDrive): Promise<ThroughputRow> {
-  const row: ThroughputRow = { path: label, db: null, cacheSize: null, rates: {} };
+async function measureBare(label: string, source: BareSource, drive: BareDrive): Promise<void> {
+  const row: ThroughputRow = { path: label, db: null, cacheSize: null, rates: {}, outsideCpu: {} };
   for (const c of settings.concurrency) {
     await runPool(settings.warmup, c, (i) => bareLifecycle(i, source, drive));
+    const mark = cpuMark();
     const ms = await runPool(settings.bareN, c, (i) => bareLifecycle(i, source, drive));
+    const cpu = cpuSince(mark);
     row.rates[c] = (settings.bareN / ms) * 1000;
-    log(`  ${label}, ${c} in flight: ${fmtRate(row.rates[c])} instances/s (${settings.bareN} in ${(ms / 1000).toFixed(2)} s)`);
+    row.outsideCpu[c] = cpu.outside;
+    log(`  ${label}, ${c} in flight: ${fmtRate(row.rates[c])} instances/s (${settings.bareN} in ${(ms / 1000).toFixed(2)} s; ${cpuText(cpu)})`);
   }
-  return row;
+  results.throughput.push(row);
 }
 
+/**
+ * Throughput of whole lifecycles per cache size and concurrency. The run with one lifecycle in
+ * flight is also the time breakdown: the profiler's wrappers cost microseconds per call against
+ * milliseconds per event, and with one in flight nothing overlaps.
+ */
 async function measureProcflow(bench: BenchDatabase, label: string): Promise<void> {
   for (const cacheSize of settings.cacheSizes) {
     const rt = bench.runtime(cacheSize);
-    const row: ThroughputRow = { path: `procflow ${label}, cache ${cacheSize}`, db: bench.kind, cacheSize, rates: {} };
+    const row: ThroughputRow = { path: `procflow ${label}, cache ${cacheSize}`, db: bench.kind, cacheSize, rates: {}, outsideCpu: {} };
     try {
       for (const c of settings.concurrency) {
         await runPool(settings.warmup, c, (i) => rt.lifecycle(i));
-        const ms = await runPool(settings.n, c, (i) => rt.lifecycle(i));
-        row.rates[c] = (settings.n / ms) * 1000;
-        log(`  ${row.path}, ${c} in flight: ${fmtRate(row.rates[c])} instances/s (${settings.n} in ${(ms / 1000).toFixed(2)} s)`);
-      }
-      if (settings.profileN > 0) {
-        const profiler = Profiler.attach(bench.store);
-        let wallMs: number;
+        const profiler = c === 1 ? Profiler.attach(bench.store) : null;
+        const mark = cpuMark();
+        let ms: number;
         try {
-          wallMs = await runPool(settings.profileN, 1, (i) => rt.lifecycle(i));
+          ms = await runPool(settings.n, c, (i) => rt.lifecycle(i));
         } finally {
-          profiler.detach();
+          profiler?.detach();
         }
-        results.breakdown.push({ db: bench.kind, cacheSize, lifecycles: settings.profileN, wallMs, lines: profiler.lines() });
+        const cpu = cpuSince(mark);
+        row.outsideCpu[c] = cpu.outside;
+        if (profiler) results.breakdown.push({ db: bench.kind, cacheSize, lifecycles: settings.n, wallMs: ms, lines: profiler.lines() });
+        row.rates[c] = (settings.n / ms) * 1000;
+        log(`  ${row.path}, ${c} in flight: ${fmtRate(row.rates[c])} instances/s (${settings.n} in ${(ms / 1000).toFixed(2)} s; ${cpuText(cpu)})`);
       }
     } finally {
       await rt.close();
@@ -114,95 +124,84 @@ async function measureProcflow(bench: BenchDatabase, label: string): Promise<voi
   }
 }
 
-/** Can we reach Postgres at all? Answers within a few seconds either way. */
-async function postgresReachable(url: string): Promise<string | null> {
-  const db = openDatabase(url, { poolMax: 1 });
-  let timer: NodeJS.Timeout | undefined;
+function cpuText(cpu: { machine: number; own: number; outside: number }): string {
+  return `CPU of ${os.cpus().length}: machine ${cpu.machine.toFixed(0)}%, this process ${cpu.own.toFixed(0)}%, outside it ${cpu.outside.toFixed(0)}%`;
+}
+
+/** Null when Postgres answers `select 1` within 5 s, else what went wrong (asked with pg directly, so knex logs nothing). */
+async function postgresProblem(url: string): Promise<string | null> {
+  interface PgClient {
+    connect(): Promise<void>;
+    query(sql: string): Promise<unknown>;
+    end(): Promise<void>;
+  }
+  const { Client } = require('pg') as { Client: new (config: { connectionString: string; connectionTimeoutMillis: number }) => PgClient };
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
-    await Promise.race([
-      db.knex.raw('select 1'),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
-      }),
-    ]);
+    await client.connect();
+    await client.query('select 1');
     return null;
   } catch (err) {
-    return err instanceof Error ? err.message || err.name : String(err);
+    const e = err as { message?: string; code?: string; name?: string };
+    return e.message || e.code || e.name || String(err);
   } finally {
-    clearTimeout(timer);
-    void db.close().catch(() => undefined);
+    await client.end().catch(() => undefined);
   }
 }
 
-/** Starts `total` procflow instances that all wait at task A; reads memory at a few counts. */
-async function procflowWaitingMemory(cacheSize: number): Promise<MemoryResult> {
-  const label = `procflow SQLite, cache ${cacheSize}: ${settings.waiting} waiting instances`;
-  const bench = await BenchDatabase.sqlite(`waiting-cache${cacheSize}`);
-  const rt = bench.runtime(cacheSize);
-  try {
-    await runPool(Math.min(settings.warmup, 50), 4, (i) => rt.lifecycle(i));
-    const base = await readMemory();
-    const marks = [...new Set([0.1, 0.25, 0.5, 1].map((f) => Math.round(settings.waiting * f)).filter((x) => x > 0))];
-    const checkpoints: MemoryResult['checkpoints'] = [];
-    let started = 0;
-    const t0 = performance.now();
-    for (const mark of marks) {
-      const from = started;
-      await runPool(mark - from, 8, async (i) => void (await rt.start(from + i)));
-      started = mark;
-      const m = await readMemory();
-      checkpoints.push({ count: mark, heapDelta: m.heapUsed - base.heapUsed, rssDelta: m.rss - base.rss });
-      log(`  ${label.split(':')[0]}: ${mark} waiting → heap used +${mb(m.heapUsed - base.heapUsed)}, RSS +${mb(m.rss - base.rss)}`);
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const open = await bench.countOpenTasks();
-    if (open !== started) throw new Error(`expected ${started} open tasks (one per waiting instance), found ${open}`);
-    return { label, checkpoints, seconds };
-  } finally {
-    await rt.close();
-    await bench.close();
-  }
-}
-
-async function bareWaitingMemory(label: string, source: BareSource): Promise<MemoryResult> {
-  const base: MemReading = await readMemory();
-  const t0 = performance.now();
-  const engines = await startWaitingEngines(settings.bareWaiting, source);
-  const seconds = (performance.now() - t0) / 1000;
-  const m = await readMemory();
-  const checkpoints = [{ count: engines.length, heapDelta: m.heapUsed - base.heapUsed, rssDelta: m.rss - base.rss }];
-  log(`  ${label}: ${engines.length} waiting engines → heap used +${mb(m.heapUsed - base.heapUsed)}, RSS +${mb(m.rss - base.rss)}`);
-  await stopEngines(engines);
-  return { label: `${label}: ${settings.bareWaiting} waiting engines`, checkpoints, seconds };
+/** Runs one memory scenario in a fresh node process (clean heap and RSS baseline). */
+function memoryProbe(scenario: string, count: number): Promise<MemoryResult> {
+  const probe = path.join(__dirname, 'memory-probe.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', probe, scenario, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buffered = '';
+    let result: MemoryResult | null = null;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as MemoryResult;
+        else log(line);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0 && result) resolve(result);
+      else reject(new Error(`memory probe <${scenario}> exited with code ${String(code)}`));
+    });
+  });
 }
 
 function printSummary(): void {
   const conc = settings.concurrency;
   const baseline = results.throughput[0];
-  const header = ['path', ...conc.flatMap((c) => [`${c} in flight (inst/s)`, `b/a @${c}`])];
+  const header = ['path', ...conc.flatMap((c) => [`${c} in flight, inst/s`, `÷ (a) @${c}`]), 'CPU outside, max'];
   const rows = results.throughput.map((r) => [
     r.path,
     ...conc.flatMap((c) => {
       const rate = r.rates[c];
       const base = baseline?.rates[c];
-      const ratio = r.db && rate !== undefined && base ? rate / base : undefined;
-      return [fmtRate(rate), r.db ? fmtRatio(ratio) : r === baseline ? '(a)' : fmtRatio(rate !== undefined && base ? rate / base : undefined)];
+      return [fmtRate(rate), r === baseline ? '(a)' : fmtRatio(rate !== undefined && base ? rate / base : undefined)];
     }),
+    Object.keys(r.outsideCpu).length ? `${Math.max(...Object.values(r.outsideCpu)).toFixed(0)}%` : '—',
   ]);
-  log('\nThroughput — instances completed per second (each instance = start + 3 task completions = 4 events)');
-  log(`baseline (a) = ${baseline?.path ?? '—'}; b/a = procflow rate / baseline rate at the same concurrency`);
+  log('\nThroughput — instances completed per second (one instance = start + 3 task completions = 4 events)');
+  log(`(a) = ${baseline?.path ?? '—'}; the ÷ (a) column is the ratio b/a at the same concurrency`);
+  log('CPU outside = % of all CPUs busy outside this process while measuring (the Postgres server, or other load on the machine)');
   log(table([header, ...rows]));
 
   if (results.breakdown.length) {
-    log('\nWhere an instance lifecycle spends its time (one in flight; ms per instance = 4 events)');
+    log('\nWhere a procflow lifecycle spends its time (one in flight; ms per instance, i.e. per 4 events)');
     for (const b of results.breakdown) {
-      const per = (ms: number) => (ms / b.lifecycles).toFixed(3);
+      const per = (ms: number) => (ms / b.lifecycles).toFixed(2);
+      const pct = (ms: number) => `${((ms / b.wallMs) * 100).toFixed(0)}%`;
       const accounted = b.lines.reduce((s, l) => s + l.ms, 0);
       const rows2 = [['part', 'ms / instance', 'share', 'calls / instance']];
-      for (const l of b.lines.sort((x, y) => y.ms - x.ms)) {
-        rows2.push([l.category, per(l.ms), `${((l.ms / b.wallMs) * 100).toFixed(0)}%`, (l.calls / b.lifecycles).toFixed(1)]);
-      }
-      rows2.push(['rest (runtime glue, locks, event-loop turns)', per(b.wallMs - accounted), `${(((b.wallMs - accounted) / b.wallMs) * 100).toFixed(0)}%`, '']);
+      for (const l of [...b.lines].sort((x, y) => y.ms - x.ms)) rows2.push([l.category, per(l.ms), pct(l.ms), (l.calls / b.lifecycles).toFixed(1)]);
+      rows2.push(['rest (runtime glue, locks, event-loop turns, disposal)', per(b.wallMs - accounted), pct(b.wallMs - accounted), '']);
       rows2.push(['total', per(b.wallMs), '100%', '']);
       log(`\n${b.db === 'sqlite' ? 'SQLite' : 'Postgres'}, cache ${b.cacheSize} (${b.lifecycles} lifecycles)`);
       log(table(rows2));
@@ -210,12 +209,10 @@ function printSummary(): void {
   }
 
   if (results.memory.length) {
-    log('\nMemory of waiting instances (after full GC; deltas against a baseline taken before starting them)');
-    const rows3 = [['what', 'waiting', 'heap used Δ', 'per instance', 'RSS Δ']];
+    log('\nMemory of waiting instances (each scenario in a fresh process; after full GC; Δ against a reading taken before starting them)');
+    const rows3 = [['what', 'waiting', 'heap used Δ', 'heap Δ / instance', 'heap total Δ', 'RSS Δ']];
     for (const m of results.memory) {
-      for (const c of m.checkpoints) {
-        rows3.push([m.label.split(':')[0] ?? m.label, String(c.count), mb(c.heapDelta), kb(c.heapDelta / c.count), mb(c.rssDelta)]);
-      }
+      for (const c of m.checkpoints) rows3.push([m.label, String(c.count), mb(c.heapDelta), kb(c.heapDelta / c.count), mb(c.heapTotalDelta), mb(c.rssDelta)]);
     }
     log(table(rows3));
   }
@@ -227,17 +224,23 @@ async function main(): Promise<void> {
   log(`procflow benchmark — ${m.cpus} CPUs (${m.cpuModel}), node ${m.node}, kernel ${m.kernel}, ${mb(m.totalMemory)} RAM`);
   log(
     `settings: BENCH_N=${settings.n} BENCH_BARE_N=${settings.bareN} BENCH_WARMUP=${settings.warmup} BENCH_CONCURRENCY=${settings.concurrency.join(',')} ` +
-      `BENCH_CACHE_SIZES=${settings.cacheSizes.join(',')} BENCH_PROFILE_N=${settings.profileN} BENCH_WAITING=${settings.waiting} BENCH_BARE_WAITING=${settings.bareWaiting}`,
+      `BENCH_CACHE_SIZES=${settings.cacheSizes.join(',')} BENCH_WAITING=${settings.waiting} BENCH_WAITING_NOCACHE=${settings.waitingNoCache} ` +
+      `BENCH_BARE_WAITING=${settings.bareWaiting}`,
   );
-  if (!hasGc()) log('note: run with node --expose-gc (as `npm run bench` does) for meaningful memory figures');
+  if (!hasGc()) log('note: run with node --expose-gc (as `npm run bench` does) for steadier figures');
+  results.loadBefore = os.loadavg();
+  log(`load average before: ${results.loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
+  const idleMark = cpuMark();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  results.busyBefore = cpuSince(idleMark).machine;
+  log(`machine CPU busy during 2 s before starting: ${results.busyBefore.toFixed(0)}% of ${m.cpus} CPUs`);
+  if (results.busyBefore > 15) log('WARNING: something else is using the CPUs: the figures will be low and noisy');
 
   log('\n(a) bare bpmn-engine, in memory');
   const compiled = await compileDocument(BENCH_XML);
-  results.throughput.push(await measureBare('bare bpmn-engine, new Engine({source}), execution.signal', { source: BENCH_XML }, 'execution.signal'));
-  results.throughput.push(await measureBare('bare bpmn-engine, new Engine({source}), wait listener api.signal()', { source: BENCH_XML }, 'listener'));
-  results.throughput.push(
-    await measureBare('bare bpmn-engine, shared sourceContext (as procflow), execution.signal', { sourceContext: compiled.sourceContext }, 'execution.signal'),
-  );
+  await measureBare('bare bpmn-engine, new Engine({source}), execution.signal', { source: BENCH_XML }, 'execution.signal');
+  await measureBare('bare bpmn-engine, new Engine({source}), listener api.signal()', { source: BENCH_XML }, 'listener');
+  await measureBare('bare bpmn-engine, shared sourceContext, execution.signal', { sourceContext: compiled.sourceContext }, 'execution.signal');
 
   log('\n(b) procflow engine layer on SQLite');
   const sqlite = await BenchDatabase.sqlite('throughput');
@@ -248,35 +251,48 @@ async function main(): Promise<void> {
   }
 
   log('\n(b) procflow engine layer on Postgres');
-  const problem = settings.skipPg ? 'skipped (BENCH_SKIP_PG is set)' : await postgresReachable(settings.pgUrl);
+  const problem = settings.skipPg ? 'BENCH_SKIP_PG is set' : await postgresProblem(settings.pgUrl);
   if (problem) {
     results.postgres = `skipped: ${problem}`;
-    log(`  Postgres column skipped — cannot use ${results.settings.pgUrl}: ${problem}`);
+    log(`  Postgres column SKIPPED — cannot use ${results.settings.pgUrl}: ${problem}`);
     log('  (set PROCFLOW_BENCH_PG_URL to a reachable database to include it)');
+    results.throughput.push({ path: 'procflow Postgres — SKIPPED (unreachable)', db: 'postgres', cacheSize: null, rates: {}, outsideCpu: {} });
   } else {
     const schema = `bench_${Date.now()}`;
     const pg = await BenchDatabase.postgres(settings.pgUrl, schema);
-    results.postgres = `ran in schema ${schema} (dropped afterwards)`;
+    results.postgres = `ran in schema ${schema} of ${results.settings.pgUrl}, dropped afterwards`;
+    // Ctrl-C during the Postgres part still drops the schema.
+    const onSignal = () => {
+      log(`\ninterrupted: dropping schema ${schema}`);
+      void pg.close().finally(() => process.exit(130));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     try {
       await measureProcflow(pg, 'Postgres');
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await pg.close();
     }
   }
 
   if (!settings.skipMemory) {
-    log('\nMemory of waiting instances');
-    if (settings.waiting > 0) {
-      for (const cacheSize of settings.cacheSizes) results.memory.push(await procflowWaitingMemory(cacheSize));
-    }
+    log('\nMemory of waiting instances (one fresh process per scenario)');
     if (settings.bareWaiting > 0) {
-      results.memory.push(await bareWaitingMemory('bare bpmn-engine, new Engine({source})', { source: BENCH_XML }));
-      results.memory.push(await bareWaitingMemory('bare bpmn-engine, shared sourceContext', { sourceContext: compiled.sourceContext }));
+      results.memory.push(await memoryProbe('bare-source', settings.bareWaiting));
+      results.memory.push(await memoryProbe('bare-shared', settings.bareWaiting));
+    }
+    for (const cacheSize of settings.cacheSizes) {
+      const count = cacheSize === 0 ? settings.waitingNoCache : settings.waiting;
+      if (count > 0) results.memory.push(await memoryProbe(`procflow-cache${cacheSize}`, count));
     }
   }
 
   results.totalSeconds = (performance.now() - t0) / 1000;
+  results.loadAfter = os.loadavg();
   printSummary();
+  log(`\nload average before: ${results.loadBefore.map((x) => x.toFixed(2)).join(' ')}; after: ${results.loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
   log(`\nPostgres: ${results.postgres}`);
   log(`total time ${results.totalSeconds.toFixed(1)} s`);
   if (settings.jsonOut) {
