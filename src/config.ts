@@ -44,7 +44,7 @@ const schema = z.object({
     .default(5 * 1024 * 1024),
   PROCFLOW_EVENT_BUDGET_MS: z.coerce.number().int().positive().default(2000),
   PROCFLOW_EVENT_BUDGET_ACTIVITIES: z.coerce.number().int().positive().default(800),
-  PROCFLOW_ENGINE_CACHE_SIZE: z.coerce.number().int().min(0).default(500),
+  PROCFLOW_ENGINE_CACHE_SIZE: z.coerce.number().int().min(0).default(200),
   PROCFLOW_SERVICE_RETRIES: z.coerce.number().int().min(0).default(3),
   PROCFLOW_SERVICE_TIMEOUT_MS: z.coerce.number().int().positive().default(30000),
   PROCFLOW_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),

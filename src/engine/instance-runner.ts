@@ -142,6 +142,9 @@ export class InstanceRunner {
   private failure: Error | null = null;
   private detached = false;
   variables: Record<string, unknown>;
+  /** The subscriptions and timers this runner's last event committed (to skip rewriting them). */
+  committed?: { subscriptions: string; timers: string };
+  pending?: { subscriptions: string; timers: string };
 
   private constructor(
     readonly definition: RuntimeDefinition,

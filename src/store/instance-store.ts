@@ -8,6 +8,9 @@ import { StoreConflict, type EventOutcome, type InstanceRecord, type InstanceWit
 
 type Row = Record<string, unknown>;
 
+/** Rows per history insert: under SQLite's 999 bound parameters (8 columns a row). */
+const HISTORY_CHUNK = 100;
+
 const LIST_COLUMNS = [
   'id',
   'definition_id',
@@ -139,39 +142,41 @@ export class InstanceStore {
 
       await this.syncTasks(trx, outcome);
 
-      await trx('message_subscriptions').where({ process_instance_id: instance.id }).delete();
-      if (outcome.subscriptions.length) {
-        await trx('message_subscriptions').insert(
-          outcome.subscriptions.map((s) => ({
-            process_instance_id: s.processInstanceId,
-            kind: s.kind,
-            name: s.name,
-            element_ref: s.elementRef,
-            activity_id: s.activityId,
-            business_key: s.businessKey,
-            created_at: instance.updatedAt,
-          })),
-        );
+      const isNew = outcome.expectedVersion === null;
+      if (outcome.subscriptions) {
+        if (!isNew) await trx('message_subscriptions').where({ process_instance_id: instance.id }).delete();
+        if (outcome.subscriptions.length) {
+          await trx('message_subscriptions').insert(
+            outcome.subscriptions.map((s) => ({
+              process_instance_id: s.processInstanceId,
+              kind: s.kind,
+              name: s.name,
+              element_ref: s.elementRef,
+              activity_id: s.activityId,
+              business_key: s.businessKey,
+              created_at: instance.updatedAt,
+            })),
+          );
+        }
       }
 
       if (outcome.history.length) {
-        await trx.batchInsert(
-          'history',
-          outcome.history.map((h) => ({
-            process_instance_id: instance.id,
-            definition_key: instance.definitionKey,
-            at: h.at,
-            activity_id: h.activityId,
-            activity_name: h.activityName,
-            activity_type: h.type,
-            event: h.event,
-            by: h.by ?? null,
-          })),
-          200,
-        );
+        // Plain inserts in chunks: knex's batchInsert adds a savepoint and a 1 ms timer to every
+        // event's transaction (measured: a third of the commit on SQLite).
+        const rows = outcome.history.map((h) => ({
+          process_instance_id: instance.id,
+          definition_key: instance.definitionKey,
+          at: h.at,
+          activity_id: h.activityId,
+          activity_name: h.activityName,
+          activity_type: h.type,
+          event: h.event,
+          by: h.by ?? null,
+        }));
+        for (let i = 0; i < rows.length; i += HISTORY_CHUNK) await trx('history').insert(rows.slice(i, i + HISTORY_CHUNK));
       }
 
-      if (outcome.timers) {
+      if (outcome.timers && !isNew) {
         await trx('jobs').where({ process_instance_id: instance.id, kind: 'timer' }).delete();
       }
       const jobs = [...(outcome.timers ?? []), ...(outcome.jobs ?? [])];

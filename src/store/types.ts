@@ -146,10 +146,11 @@ export interface EventOutcome {
   openTasks: TaskRecord[];
   /** The task this event completed, which must still be open. */
   completedTask?: { id: string; by: string | null; variables: Record<string, unknown>; at: string };
-  subscriptions: SubscriptionRecord[];
+  /** The instance's subscriptions now; undefined when they are the ones last committed. */
+  subscriptions?: SubscriptionRecord[];
   history: HistoryRecord[];
   incidents: IncidentRecord[];
-  /** The timers the engine has armed now: they replace the instance's timer jobs. */
+  /** The timers the engine has armed now: they replace the instance's timer jobs (undefined: unchanged). */
   timers?: NewJob[];
   /** Jobs to run later (service-task retries). */
   jobs?: NewJob[];
