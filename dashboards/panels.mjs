@@ -17,6 +17,27 @@ const sqliteInRange = (epochCol) => `${epochCol} BETWEEN $__from / 1000 AND $__t
 const sqliteSeconds = (from, to) => `(julianday(${to}) - julianday(${from})) * 86400.0`;
 const pgSeconds = (from, to) => `extract(epoch FROM ${to} - ${from})`;
 
+/** A per-server time series over the raw samples, `aggregate` of one column per time bucket. */
+const sampleSeries = (aggregate, column, alias) => ({
+  postgres: `SELECT $__timeGroupAlias(s.checked_at, $interval), g.name AS metric, ${aggregate}(s.${column}) AS ${alias}
+FROM game_server_samples s
+JOIN game_servers g ON g.id = s.server_id
+WHERE $__timeFilter(s.checked_at) AND ${inServers('g.name')}
+GROUP BY 1, 2
+ORDER BY 1`,
+  sqlite: `WITH samples AS (
+  SELECT ${sqliteEpoch('s.checked_at')} AS ts, g.name AS metric, s.${column}
+  FROM game_server_samples s
+  JOIN game_servers g ON g.id = s.server_id
+  WHERE ${inServers('g.name')}
+)
+SELECT $__unixEpochGroupSeconds(ts, $interval) AS time, metric, ${aggregate}(${column}) AS ${alias}
+FROM samples
+WHERE ${sqliteInRange('ts')}
+GROUP BY 1, 2
+ORDER BY 1`,
+});
+
 /** p50 / p95 / max of `seconds` per group, nearest rank; `source` yields (group columns…, seconds). */
 const percentiles = (source, groupCols) => `WITH d AS (
   ${source}
@@ -465,25 +486,7 @@ ORDER BY name`,
         w: 12,
         h: 9,
         expectRows: 'samples',
-        sql: {
-          postgres: `SELECT $__timeGroupAlias(s.checked_at, $interval), g.name AS metric, max(s.players_online) AS players
-FROM game_server_samples s
-JOIN game_servers g ON g.id = s.server_id
-WHERE $__timeFilter(s.checked_at) AND ${inServers('g.name')}
-GROUP BY 1, 2
-ORDER BY 1`,
-          sqlite: `WITH samples AS (
-  SELECT ${sqliteEpoch('s.checked_at')} AS ts, g.name AS metric, s.players_online
-  FROM game_server_samples s
-  JOIN game_servers g ON g.id = s.server_id
-  WHERE ${inServers('g.name')}
-)
-SELECT $__unixEpochGroupSeconds(ts, $interval) AS time, metric, max(players_online) AS players
-FROM samples
-WHERE ${sqliteInRange('ts')}
-GROUP BY 1, 2
-ORDER BY 1`,
-        },
+        sql: sampleSeries('max', 'players_online', 'players'),
       },
       {
         title: 'Latency',
@@ -492,25 +495,7 @@ ORDER BY 1`,
         h: 9,
         unit: 'ms',
         expectRows: 'samples',
-        sql: {
-          postgres: `SELECT $__timeGroupAlias(s.checked_at, $interval), g.name AS metric, avg(s.latency_ms) AS latency
-FROM game_server_samples s
-JOIN game_servers g ON g.id = s.server_id
-WHERE $__timeFilter(s.checked_at) AND ${inServers('g.name')}
-GROUP BY 1, 2
-ORDER BY 1`,
-          sqlite: `WITH samples AS (
-  SELECT ${sqliteEpoch('s.checked_at')} AS ts, g.name AS metric, s.latency_ms
-  FROM game_server_samples s
-  JOIN game_servers g ON g.id = s.server_id
-  WHERE ${inServers('g.name')}
-)
-SELECT $__unixEpochGroupSeconds(ts, $interval) AS time, metric, avg(latency_ms) AS latency
-FROM samples
-WHERE ${sqliteInRange('ts')}
-GROUP BY 1, 2
-ORDER BY 1`,
-        },
+        sql: sampleSeries('avg', 'latency_ms', 'latency'),
       },
       {
         title: 'Online (1) / offline (0)',
