@@ -71,7 +71,15 @@ interface ServiceActivity {
 interface ExternalWait {
   activityId: string;
   topic: string;
+  /** `worker`: no handler, an external worker completes it; `failed`: a handler failed, a retry re-runs it. */
+  kind: 'worker' | 'failed';
   callback: (err: unknown, output?: unknown) => void;
+}
+
+export interface ExternalTaskWait {
+  executionId: string;
+  activityId: string;
+  topic: string;
 }
 
 interface TimerWait {
@@ -110,6 +118,7 @@ export interface RunnerSnapshot {
   subscriptions: SubscriptionRecord[];
   nextTimerAt: string | null;
   timers: ArmedTimer[];
+  externalTasks: ExternalTaskWait[];
   failure: Error | null;
 }
 
@@ -143,8 +152,8 @@ export class InstanceRunner {
   private detached = false;
   variables: Record<string, unknown>;
   /** The subscriptions and timers this runner's last event committed (to skip rewriting them). */
-  committed?: { subscriptions: string; timers: string };
-  pending?: { subscriptions: string; timers: string };
+  committed?: { subscriptions: string; timers: string; externalTasks: string };
+  pending?: { subscriptions: string; timers: string; externalTasks: string };
 
   private constructor(
     readonly definition: RuntimeDefinition,
@@ -317,7 +326,7 @@ export class InstanceRunner {
   /** Completes an external service task waiting for a worker. */
   async completeExternalTask(executionId: string, variables: Record<string, unknown>, actor: string | null): Promise<boolean> {
     const wait = this.externalWaits.get(executionId);
-    if (!wait) return false;
+    if (wait?.kind !== 'worker') return false;
     this.beginEvent(actor);
     this.externalWaits.delete(executionId);
     const api = this.postponed().find((a) => a.content.executionId === executionId);
@@ -403,7 +412,13 @@ export class InstanceRunner {
       failure || this.ended
         ? []
         : [...this.timers.values()].map((t) => ({ activityId: t.activityId, executionId: t.executionId, dueAt: new Date(t.dueAt).toISOString() }));
-    return { state, engineState, waitingAt, openTasks, subscriptions, nextTimerAt, timers, failure };
+    const externalTasks: ExternalTaskWait[] =
+      failure || this.ended
+        ? []
+        : [...this.externalWaits.entries()]
+            .filter(([, w]) => w.kind === 'worker')
+            .map(([executionId, w]) => ({ executionId, activityId: w.activityId, topic: w.topic }));
+    return { state, engineState, waitingAt, openTasks, subscriptions, nextTimerAt, timers, externalTasks, failure };
   }
 
   /** Stops the engine before it is dropped (a dropped running engine keeps its broker alive). */
@@ -552,7 +567,7 @@ export class InstanceRunner {
   ): void {
     const handler = this.options.services.get(topic);
     if (!handler) {
-      this.externalWaits.set(executionId, { activityId: activity.id, topic, callback });
+      this.externalWaits.set(executionId, { activityId: activity.id, topic, kind: 'worker', callback });
       return;
     }
     const call = {
@@ -597,7 +612,7 @@ export class InstanceRunner {
           executionId,
           message: `service task <${activity.id}> (topic <${topic}>) failed: ${err instanceof Error ? err.message : String(err)}`,
         });
-        this.externalWaits.set(executionId, { activityId: activity.id, topic, callback });
+        this.externalWaits.set(executionId, { activityId: activity.id, topic, kind: 'failed', callback });
       },
     );
     this.inflight.add(done);

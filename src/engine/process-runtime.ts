@@ -342,6 +342,7 @@ export class ProcessRuntime {
           history: [{ at: now, activityId: null, activityName: null, type: 'process', event: 'instance-cancel', by: actor?.name ?? null }],
           incidents: [],
           timers: [],
+          externalTasks: [],
         });
       } catch (err) {
         if (err instanceof StoreConflict) throw new AppError('INSTANCE_CONFLICT', `process instance <${instanceId}> changed while cancelling; try again`);
@@ -491,11 +492,12 @@ export class ProcessRuntime {
     if (by !== undefined && !snap.failure) history.push({ at: now, activityId: null, activityName: null, type: 'process', event: 'incident-retry', by });
     // A cached engine knows what its last event committed: unchanged subscriptions and timers are
     // not rewritten (two statements fewer per event).
-    const keys = { subscriptions: JSON.stringify(snap.subscriptions), timers: JSON.stringify(snap.timers) };
+    const keys = { subscriptions: JSON.stringify(snap.subscriptions), timers: JSON.stringify(snap.timers), externalTasks: JSON.stringify(snap.externalTasks) };
     const unchanged = {
       subscriptions: runner.committed?.subscriptions === keys.subscriptions,
       // A job carried out by this event is deleted with it: its timers are always rewritten.
       timers: !ctx.rewriteTimers && runner.committed?.timers === keys.timers,
+      externalTasks: runner.committed?.externalTasks === keys.externalTasks,
     };
     runner.pending = keys;
     const timerJobs = this.timerJobsOf(base, snap.timers);
@@ -518,6 +520,19 @@ export class ProcessRuntime {
       history,
       incidents,
       ...(unchanged.timers ? {} : { timers: timerJobs }),
+      ...(unchanged.externalTasks
+        ? {}
+        : {
+            externalTasks: snap.externalTasks.map((x) => ({
+              id: `${base.id}:${x.executionId}`,
+              processInstanceId: base.id,
+              definitionKey: base.definitionKey,
+              activityId: x.activityId,
+              executionId: x.executionId,
+              topic: x.topic,
+              createdAt: now,
+            })),
+          }),
       jobs,
     };
   }

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   INSTANCE_NOT_FOUND: { status: 404, title: 'Process instance not found' },
   TASK_NOT_FOUND: { status: 404, title: 'Task not found' },
   INCIDENT_NOT_FOUND: { status: 404, title: 'Incident not found' },
+  EXTERNAL_TASK_NOT_FOUND: { status: 404, title: 'External task not found' },
   USER_NOT_FOUND: { status: 404, title: 'User not found' },
   GAME_SERVER_NOT_FOUND: { status: 404, title: 'Game server not found' },
   ORDER_NOT_FOUND: { status: 404, title: 'Order not found' },

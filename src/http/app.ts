@@ -5,6 +5,7 @@ import type { HttpContext } from './context';
 import { errorHandler, notFoundHandler } from './problem';
 import { catalogueRoutes } from './routes/catalogue-routes';
 import { definitionRoutes } from './routes/definition-routes';
+import { externalTaskRoutes } from './routes/external-task-routes';
 import { gameServerRoutes } from './routes/game-server-routes';
 import { incidentRoutes } from './routes/incident-routes';
 import { instanceRoutes } from './routes/instance-routes';
@@ -31,6 +32,7 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   api.use(definitionRoutes(ctx));
   api.use(instanceRoutes(ctx));
   api.use(taskRoutes(ctx));
+  api.use(externalTaskRoutes(ctx));
   api.use(messageRoutes(ctx));
   api.use(incidentRoutes(ctx));
   api.use(userRoutes(ctx));

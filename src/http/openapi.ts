@@ -25,6 +25,12 @@ const ops: Record<string, Record<string, Op>> = {
   '/api/tasks/{id}': { get: { summary: 'A task', ok: [200, s.taskSchema], errors: [404] } },
   '/api/tasks/{id}/claim': { post: { summary: 'Claim a task', ok: [200, s.taskSchema], errors: [404, 409] } },
   '/api/tasks/{id}/complete': { post: { summary: 'Complete a task with form values', body: s.completeBody, ok: [200, null], errors: [400, 403, 404, 409] } },
+  '/api/external-tasks': {
+    get: { summary: 'Service tasks waiting for an external worker (group workers or admin), by topic', query: s.externalTaskQuery, ok: [200, null] },
+  },
+  '/api/external-tasks/{id}/complete': {
+    post: { summary: 'Complete an external task; its variables become process variables', body: s.completeBody, ok: [200, null], errors: [400, 404, 409] },
+  },
   '/api/messages': { post: { summary: 'Correlate a message', body: s.messageBody, ok: [200, null], errors: [400, 404] } },
   '/api/signals': { post: { summary: 'Broadcast a signal', body: s.signalBody, ok: [200, null], errors: [400] } },
   '/api/incidents': { get: { summary: 'Incidents', query: s.incidentQuery, ok: [200, s.listOf(s.incidentSchema)] } },

@@ -43,6 +43,8 @@ export const taskQuery = pageQuery.extend({
   definitionKey: z.string().optional(),
 });
 
+export const externalTaskQuery = pageQuery.extend({ topic: z.string().optional(), processInstanceId: z.string().optional() });
+
 export const incidentQuery = pageQuery.extend({ state: z.enum(['open', 'resolved']).optional(), processInstanceId: z.string().optional() });
 
 const waitingAt = z.object({ activityId: z.string(), activityName: z.string().nullable(), type: z.string() });

@@ -2,6 +2,7 @@
 // transaction that writes everything an event changed (guarded by the row's version).
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { ExternalTaskStore } from './external-task-store';
 import { jobRow } from './job-store';
 import { parseJson, toIso } from './row-codec';
 import { StoreConflict, type EventOutcome, type InstanceRecord, type InstanceWithState, type Page, type PageQuery, type WaitingAt } from './types';
@@ -159,6 +160,8 @@ export class InstanceStore {
           );
         }
       }
+
+      if (outcome.externalTasks) await ExternalTaskStore.sync(trx, instance.id, outcome.externalTasks);
 
       if (outcome.history.length) {
         // Plain inserts in chunks: knex's batchInsert adds a savepoint and a 1 ms timer to every

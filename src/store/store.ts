@@ -1,6 +1,7 @@
 // The store: every repository over one database. Only this folder speaks Knex/SQL.
 import { ClockStore } from './clock-store';
 import { DefinitionStore } from './definition-store';
+import { ExternalTaskStore } from './external-task-store';
 import { HistoryStore } from './history-store';
 import { IncidentStore } from './incident-store';
 import { InstanceStore } from './instance-store';
@@ -27,6 +28,7 @@ export class Store {
   readonly users: UserStore;
   readonly stats: StatsStore;
   readonly jobs: JobStore;
+  readonly externalTasks: ExternalTaskStore;
   readonly schedules: ScheduleStore;
   readonly clock: ClockStore;
   readonly orders: OrderStore;
@@ -50,6 +52,7 @@ export class Store {
     this.users = new UserStore(k);
     this.stats = new StatsStore(k, db.dialect);
     this.jobs = new JobStore(k, db.dialect);
+    this.externalTasks = new ExternalTaskStore(k);
     this.schedules = new ScheduleStore(k, db.dialect);
     this.clock = new ClockStore(k);
     this.orders = new OrderStore(k);

@@ -99,6 +99,16 @@ export interface SubscriptionRecord {
   businessKey: string | null;
 }
 
+export interface ExternalTaskRecord {
+  id: string;
+  processInstanceId: string;
+  definitionKey: string;
+  activityId: string;
+  executionId: string;
+  topic: string;
+  createdAt: string;
+}
+
 export interface HistoryRecord {
   at: string;
   activityId: string | null;
@@ -152,6 +162,8 @@ export interface EventOutcome {
   incidents: IncidentRecord[];
   /** The timers the engine has armed now: they replace the instance's timer jobs (undefined: unchanged). */
   timers?: NewJob[];
+  /** Service tasks waiting for an external worker now (undefined: unchanged). */
+  externalTasks?: ExternalTaskRecord[];
   /** Jobs to run later (service-task retries). */
   jobs?: NewJob[];
   /** The job this event carried out, deleted in the same transaction. */

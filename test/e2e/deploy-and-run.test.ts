@@ -1,7 +1,7 @@
 // Deploying (versions, bad input) and running what can go wrong in a model: runaway loops,
 // gateways with no true condition, service topics with and without a handler, failing handlers.
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
 import type { ServiceRegistry } from '../../src/engine/service-registry';
 
 const V1 = `<?xml version="1.0" encoding="UTF-8"?>
@@ -146,6 +146,20 @@ describe.each(databaseKinds)('deploying and running on %s', (kind) => {
     expect((await t.admin.get(`/api/process-instances/${pricey.id}`)).body.waitingAt).toEqual([
       { activityId: 'unserved', activityName: 'Ask the worker', type: 'ServiceTask' },
     ]);
+    // An external worker lists it by topic and completes it; its output becomes variables.
+    const listed = await t.admin.get('/api/external-tasks?topic=test.unserved');
+    const mine = (listed.body.items as Array<{ id: string; processInstanceId: string; activityId: string }>).filter((x) => x.processInstanceId === pricey.id);
+    expect(mine).toEqual([expect.objectContaining({ activityId: 'unserved', topic: 'test.unserved' })]);
+    const nobody = await createUser(t, `clerk-${kind}`, ['clerks']);
+    expect((await t.as(nobody).get('/api/external-tasks')).status).toBe(403);
+    const workerToken = await createUser(t, `worker-${kind}`, ['workers']);
+    const done = await t
+      .as(workerToken)
+      .post(`/api/external-tasks/${mine[0]?.id}/complete`)
+      .send({ variables: { approvedBy: 'worker' } });
+    expect(done.status).toBe(200);
+    expect(done.body.processInstance).toMatchObject({ state: 'completed', variables: { approvedBy: 'worker', price: 180 } });
+    expect((await t.as(workerToken).post(`/api/external-tasks/${mine[0]?.id}/complete`).send({})).body.code).toBe('EXTERNAL_TASK_NOT_FOUND');
   });
 
   test('a failing handler leaves the instance at the task with an incident; retry after the cause is fixed completes it', async () => {
