@@ -17,6 +17,26 @@ const sqliteInRange = (epochCol) => `${epochCol} BETWEEN $__from / 1000 AND $__t
 const sqliteSeconds = (from, to) => `(julianday(${to}) - julianday(${from})) * 86400.0`;
 const pgSeconds = (from, to) => `extract(epoch FROM ${to} - ${from})`;
 
+/** Rows of `table` per time bucket of `column` (optionally of one `state`), for the chosen definitions. */
+const countPerBucket = ({ table, column, alias, cte, state }) => {
+  const ofState = state ? `state = '${state}' AND ` : '';
+  return {
+    postgres: `SELECT $__timeGroupAlias(${column}, $bucket), count(*) AS ${alias}
+FROM ${table}
+WHERE ${ofState}$__timeFilter(${column}) AND ${inDefinitions('definition_key')}
+GROUP BY 1
+ORDER BY 1`,
+    sqlite: `WITH ${cte} AS (
+  SELECT ${sqliteEpoch(column)} AS ts FROM ${table} WHERE ${ofState}${inDefinitions('definition_key')}
+)
+SELECT $__unixEpochGroupSeconds(ts, $bucket) AS time, count(*) AS ${alias}
+FROM ${cte}
+WHERE ${sqliteInRange('ts')}
+GROUP BY 1
+ORDER BY 1`,
+  };
+};
+
 /** A per-server time series over the raw samples, `aggregate` of one column per time bucket. */
 const sampleSeries = (aggregate, column, alias) => ({
   postgres: `SELECT $__timeGroupAlias(s.checked_at, $interval), g.name AS metric, ${aggregate}(s.${column}) AS ${alias}
@@ -163,36 +183,8 @@ ORDER BY definition_key`,
         h: 9,
         expectRows: true,
         targets: [
-          {
-            postgres: `SELECT $__timeGroupAlias(started_at, $bucket), count(*) AS started
-FROM process_instances
-WHERE $__timeFilter(started_at) AND ${inDefinitions('definition_key')}
-GROUP BY 1
-ORDER BY 1`,
-            sqlite: `WITH started AS (
-  SELECT ${sqliteEpoch('started_at')} AS ts FROM process_instances WHERE ${inDefinitions('definition_key')}
-)
-SELECT $__unixEpochGroupSeconds(ts, $bucket) AS time, count(*) AS started
-FROM started
-WHERE ${sqliteInRange('ts')}
-GROUP BY 1
-ORDER BY 1`,
-          },
-          {
-            postgres: `SELECT $__timeGroupAlias(ended_at, $bucket), count(*) AS completed
-FROM process_instances
-WHERE state = 'completed' AND $__timeFilter(ended_at) AND ${inDefinitions('definition_key')}
-GROUP BY 1
-ORDER BY 1`,
-            sqlite: `WITH completed AS (
-  SELECT ${sqliteEpoch('ended_at')} AS ts FROM process_instances WHERE state = 'completed' AND ${inDefinitions('definition_key')}
-)
-SELECT $__unixEpochGroupSeconds(ts, $bucket) AS time, count(*) AS completed
-FROM completed
-WHERE ${sqliteInRange('ts')}
-GROUP BY 1
-ORDER BY 1`,
-          },
+          countPerBucket({ table: 'process_instances', column: 'started_at', alias: 'started', cte: 'started' }),
+          countPerBucket({ table: 'process_instances', column: 'ended_at', alias: 'completed', cte: 'completed', state: 'completed' }),
         ],
       },
       {
@@ -355,21 +347,7 @@ ORDER BY open_tasks DESC`,
         w: 12,
         h: 8,
         expectRows: true,
-        sql: {
-          postgres: `SELECT $__timeGroupAlias(completed_at, $bucket), count(*) AS completed
-FROM tasks
-WHERE state = 'completed' AND $__timeFilter(completed_at) AND ${inDefinitions('definition_key')}
-GROUP BY 1
-ORDER BY 1`,
-          sqlite: `WITH done AS (
-  SELECT ${sqliteEpoch('completed_at')} AS ts FROM tasks WHERE state = 'completed' AND ${inDefinitions('definition_key')}
-)
-SELECT $__unixEpochGroupSeconds(ts, $bucket) AS time, count(*) AS completed
-FROM done
-WHERE ${sqliteInRange('ts')}
-GROUP BY 1
-ORDER BY 1`,
-        },
+        sql: countPerBucket({ table: 'tasks', column: 'completed_at', alias: 'completed', cte: 'done', state: 'completed' }),
       },
       {
         title: 'Completed by group (in range)',

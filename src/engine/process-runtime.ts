@@ -287,11 +287,11 @@ export class ProcessRuntime {
       const instanceId = job.processInstanceId;
       if (!instanceId) throw new AppError('NOT_FOUND', `job <${job.id}> names no process instance`);
       if (job.kind === 'timer') {
-        await this.runEvent(instanceId, async (runner) => (await runner.fireDueTimers()) > 0, { human: false, completeJobId: job.id });
+        await this.runEvent(instanceId, async (runner) => void (await runner.fireDueTimers()), { human: false, completeJobId: job.id });
       } else {
         // A service-task retry: recovering the engine runs the task's service again.
         this.evict(instanceId);
-        await this.runEvent(instanceId, () => Promise.resolve(true), { human: false, completeJobId: job.id, serviceAttempt: Number(job.payload.attempt ?? 2) });
+        await this.runEvent(instanceId, () => Promise.resolve(), { human: false, completeJobId: job.id, serviceAttempt: Number(job.payload.attempt ?? 2) });
       }
     } catch (err) {
       if (
@@ -378,7 +378,7 @@ export class ProcessRuntime {
 
   private async runEvent(
     instanceId: string,
-    apply: (runner: InstanceRunner) => Promise<void | boolean>,
+    apply: (runner: InstanceRunner) => Promise<void>,
     opts: {
       human: boolean;
       completedTask?: EventOutcome['completedTask'];
@@ -418,18 +418,16 @@ export class ProcessRuntime {
         }
         this.cache.delete(instanceId);
         // 3. apply the event and run until every token waits or ends
-        let changed: void | boolean;
         try {
-          changed = await apply(runner);
+          await apply(runner);
         } catch (err) {
           // Nothing was committed; the engine may have moved on in memory, so drop it.
           void runner.dispose();
           throw err;
         }
-        // 4. one transaction, guarded by the version the event started from
-        // Even when the event itself found nothing to do (a timer fired by another node, or
-        // fired already while the engine resumed), the resumed state is committed: it may have moved.
-        void changed;
+        // 4. one transaction, guarded by the version the event started from. Even when the event
+        // itself found nothing to do (a timer fired already while the engine resumed), the resumed
+        // state is committed: it may have moved.
         const base: InstanceRecord = { ...row, state: 'running' };
         const outcome = await this.outcomeOf(runner, base, opts.completedTask, opts.by, {
           serviceAttempt: opts.serviceAttempt ?? 1,
