@@ -6,9 +6,8 @@ WORKDIR /app
 # better-sqlite3 builds its native addon when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# npm install rather than npm ci: the lock made on the development machines lacks the
-# non-Linux optional builds (their registry does not serve them), which npm ci would refuse.
-RUN npm install --no-audit --no-fund
+# From the committed lock, exactly (it lists every platform's optional builds).
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
