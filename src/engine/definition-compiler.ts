@@ -5,6 +5,7 @@ import { Engine } from 'bpmn-engine';
 import type { ModdleElement, ParseResult } from 'bpmn-moddle';
 import { AppError, type ErrorItem } from '../errors/app-error';
 import { analyzeDocument, type DocumentMeta } from './definition-analyzer';
+import { DEFINITIONS, PROCESS, SEQUENCE_FLOW } from './elements';
 import { lineAndColumn, parseBpmnXml } from './bpmn-parser';
 
 export interface CompiledDocument {
@@ -38,8 +39,8 @@ export function checkDocument(parsed: ParseResult): ErrorItem[] {
     errors.push(item);
   }
   const root = parsed.rootElement;
-  if (root.$type !== 'bpmn:Definitions') {
-    errors.push({ message: `expected <bpmn:Definitions> as the root element, found <${root.$type}>` });
+  if (root.$type !== DEFINITIONS) {
+    errors.push({ message: `expected <${DEFINITIONS}> as the root element, found <${root.$type}>` });
     return errors;
   }
   const definitionsId = root.id;
@@ -49,14 +50,14 @@ export function checkDocument(parsed: ParseResult): ErrorItem[] {
   const rootElements = (root.rootElements as ModdleElement[] | undefined) ?? [];
   const walk = (container: ModdleElement) => {
     for (const el of (container.flowElements as ModdleElement[] | undefined) ?? []) {
-      if (el.$type === 'bpmn:SequenceFlow') {
+      if (el.$type === SEQUENCE_FLOW) {
         if (!el.sourceRef) errors.push({ elementId: el.id, message: `sequence flow <${el.id}> has no valid sourceRef` });
         if (!el.targetRef) errors.push({ elementId: el.id, message: `sequence flow <${el.id}> has no valid targetRef` });
       }
       if (el.flowElements) walk(el);
     }
   };
-  for (const r of rootElements) if (r.$type === 'bpmn:Process') walk(r);
+  for (const r of rootElements) if (r.$type === PROCESS) walk(r);
   return errors;
 }
 

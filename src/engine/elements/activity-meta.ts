@@ -1,0 +1,30 @@
+// What procflow knows of one activity once its version is deployed, and the shape of the
+// per-element readers that fill it in from the moddle element.
+import type { ModdleElement } from 'bpmn-moddle';
+import type { FormField } from '../../store/types';
+
+export interface ActivityMeta {
+  id: string;
+  name: string | null;
+  type: string;
+  processId: string;
+  candidateGroups: string[];
+  assignee: string | null;
+  formFields: FormField[];
+  message?: { id: string; name: string };
+  signal?: { id: string; name: string };
+  timer?: { kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string };
+  topic?: string;
+  initiator?: string;
+  /** camunda:failedJobRetryTimeCycle, e.g. R5/PT5M. */
+  retryCycle?: string;
+}
+
+/** Where an element sits: its process and the lane names of that process, by element id. */
+export interface ElementPlace {
+  processId: string;
+  lanes: Map<string, string>;
+}
+
+/** Reads the part of an element its BPMN concept owns; a reader ignores elements not its own. */
+export type ElementReader = (el: ModdleElement, meta: ActivityMeta, place: ElementPlace) => void;

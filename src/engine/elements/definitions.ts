@@ -1,0 +1,2 @@
+// The <bpmn:definitions> root of a document.
+export const DEFINITIONS = 'bpmn:Definitions';

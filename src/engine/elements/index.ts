@@ -1,0 +1,29 @@
+// The BPMN concepts procflow gives behaviour to, one file each (as bpmn-elements lays out its
+// own source), and the readers that fill an activity's meta from its moddle element at deploy.
+import type { ElementReader } from './activity-meta';
+import { readMessage } from './message';
+import { readRetryCycle, readServiceTopic } from './service-task';
+import { readSignal } from './signal';
+import { readStartEvent } from './start-event';
+import { readTimer } from './timer';
+import { readUserTask } from './user-task';
+
+export * from './activity-meta';
+export * from './boundary-event';
+export * from './definitions';
+export * from './form-data';
+export * from './lane';
+export * from './message';
+export * from './moddle-element';
+export * from './process';
+export * from './script-task';
+export * from './sequence-flow';
+export * from './service-task';
+export * from './signal';
+export * from './start-event';
+export * from './sub-process';
+export * from './timer';
+export * from './user-task';
+
+/** Every element reader, in the order they fill in an activity's meta. */
+export const elementReaders: readonly ElementReader[] = [readUserTask, readStartEvent, readMessage, readSignal, readTimer, readRetryCycle, readServiceTopic];

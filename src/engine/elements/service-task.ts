@@ -1,0 +1,154 @@
+// Service tasks with a camunda external topic: the topic and retry cycle read at deploy, and the
+// implementation bound through bpmn-engine's `extensions` option, which calls the handler
+// registered for the topic or, with none, waits for an external worker.
+import { BpmnError, type ServiceRegistry } from '../service-registry';
+import type { ExtendedElement } from '../runner/engine-api';
+import type { ActivityMeta, ElementReader } from './activity-meta';
+import { extensionValue, str } from './moddle-element';
+
+export const FAILED_JOB_RETRY_TIME_CYCLE = 'camunda:FailedJobRetryTimeCycle';
+
+export const readServiceTopic: ElementReader = (el, meta) => {
+  const topic = str(el.topic);
+  if (topic && el.type === 'external') meta.topic = topic;
+};
+
+export const readRetryCycle: ElementReader = (el, meta) => {
+  const retryCycle = str(extensionValue(el, FAILED_JOB_RETRY_TIME_CYCLE)?.body);
+  if (retryCycle) meta.retryCycle = retryCycle;
+};
+
+export interface ServiceFailure {
+  activityId: string;
+  executionId: string;
+  message: string;
+}
+
+export interface ExternalTaskWait {
+  executionId: string;
+  activityId: string;
+  topic: string;
+}
+
+type ServiceCallback = (err: unknown, output?: unknown) => void;
+
+interface ExternalWait {
+  activityId: string;
+  topic: string;
+  /** `worker`: no handler, an external worker completes it; `failed`: a handler failed, a retry re-runs it. */
+  kind: 'worker' | 'failed';
+  callback: ServiceCallback;
+}
+
+/** What a service call needs from the runner that owns the instance. */
+export interface ServiceTaskHost {
+  services: ServiceRegistry;
+  timeoutMs: number;
+  instance: { id: string; businessKey: string | null; definitionKey: string };
+  activities: Map<string, ActivityMeta>;
+  variables(): Record<string, unknown>;
+  detached(): boolean;
+  mergeVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>): void;
+  /** A handler answered: the event's time budget starts again. */
+  answered(): void;
+  callSafely(fn: () => void): void;
+}
+
+/** The topic services of one instance: handler calls in flight, waits, failures to report. */
+export class ServiceTasks {
+  readonly inflight = new Set<Promise<unknown>>();
+  private readonly waits = new Map<string, ExternalWait>();
+  private readonly failures: ServiceFailure[] = [];
+
+  constructor(private readonly host: ServiceTaskHost) {}
+
+  /** bpmn-engine `extensions` entry: gives external-topic service tasks their implementation. */
+  readonly extension = (activity: ExtendedElement): undefined => {
+    const topic = this.host.activities.get(activity.id)?.topic;
+    if (!topic || activity.behaviour.Service) return undefined;
+    const run = (executionId: string, isRecovered: boolean, callback: ServiceCallback) => this.run(activity, topic, executionId, isRecovered, callback);
+    activity.behaviour.Service = function ProcflowTopicService() {
+      return {
+        type: 'procflow:topic',
+        execute(message: { content: { executionId: string; isRecovered?: boolean } }, callback: ServiceCallback) {
+          run(message.content.executionId, Boolean(message.content.isRecovered), callback);
+        },
+      };
+    };
+    return undefined;
+  };
+
+  /** The callback of the task waiting for a worker at this execution, removed; none if nothing waits for one there. */
+  takeWorkerCallback(executionId: string): ServiceCallback | undefined {
+    const wait = this.waits.get(executionId);
+    if (wait?.kind !== 'worker') return undefined;
+    this.waits.delete(executionId);
+    return wait.callback;
+  }
+
+  workerWaits(): ExternalTaskWait[] {
+    return [...this.waits.entries()]
+      .filter(([, w]) => w.kind === 'worker')
+      .map(([executionId, w]) => ({ executionId, activityId: w.activityId, topic: w.topic }));
+  }
+
+  takeFailures(): ServiceFailure[] {
+    return this.failures.splice(0);
+  }
+
+  private run(activity: ExtendedElement, topic: string, executionId: string, isRecovered: boolean, callback: ServiceCallback): void {
+    const host = this.host;
+    const handler = host.services.get(topic);
+    if (!handler) {
+      this.waits.set(executionId, { activityId: activity.id, topic, kind: 'worker', callback });
+      return;
+    }
+    const call = {
+      processInstanceId: host.instance.id,
+      businessKey: host.instance.businessKey,
+      definitionKey: host.instance.definitionKey,
+      activityId: activity.id,
+      executionId,
+      topic,
+      variables: Object.freeze({ ...host.variables() }),
+      isRecovered,
+    };
+    const timeout = host.timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const work = Promise.race([
+      handler(call),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`handler for topic <${topic}> did not answer within ${timeout} ms`)), timeout);
+      }),
+    ]);
+    const done = work.then(
+      (output) => {
+        clearTimeout(timer);
+        if (host.detached()) return;
+        const vars = output && typeof output === 'object' ? output : {};
+        host.mergeVariables(activity.environment.variables, vars);
+        host.answered();
+        host.callSafely(() => callback(null, vars));
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        if (host.detached()) return;
+        host.answered();
+        if (err instanceof BpmnError) {
+          const bpmnError = Object.assign(new Error(err.message), { code: err.code, name: 'BpmnError' });
+          host.callSafely(() => callback(bpmnError));
+          return;
+        }
+        // The instance stays at the task with an incident; a retry recovers and runs it again.
+        this.failures.push({
+          activityId: activity.id,
+          executionId,
+          message: `service task <${activity.id}> (topic <${topic}>) failed: ${err instanceof Error ? err.message : String(err)}`,
+        });
+        this.waits.set(executionId, { activityId: activity.id, topic, kind: 'failed', callback });
+      },
+    );
+    this.inflight.add(done);
+    void done.finally(() => this.inflight.delete(done));
+  }
+}

@@ -1,0 +1,135 @@
+// Timer events: the timer definition a deployed event waits on, the host side of bpmn-engine's
+// `timers` option (due times kept by the service clock, fired by the jobs table), and the check
+// that a timer expression gave a value.
+import type { Clock } from '../clock';
+import type { ElementApi } from '../runner/engine-api';
+import type { ActivityMeta, ElementReader } from './activity-meta';
+import { eventDefinition, expressionBody } from './moddle-element';
+import { isStartEvent } from './start-event';
+
+export const TIMER_EVENT_DEFINITION = 'bpmn:TimerEventDefinition';
+
+const TIMER_KINDS = ['timeDuration', 'timeDate', 'timeCycle'] as const;
+
+export const readTimer: ElementReader = (el, meta) => {
+  const timer = eventDefinition(el, TIMER_EVENT_DEFINITION);
+  if (!timer) return;
+  for (const kind of TIMER_KINDS) {
+    const value = expressionBody(timer[kind]);
+    if (value) meta.timer = { kind, value };
+  }
+};
+
+export interface ArmedTimer {
+  activityId: string | null;
+  executionId: string | null;
+  dueAt: string;
+}
+
+export interface TimerWait {
+  dueAt: number;
+  fire: () => void;
+  ref: object;
+  activityId: string | null;
+  executionId: string | null;
+}
+
+/** What bpmn-elements hands `timers.register(owner)`: the timer's execution content. */
+interface TimerOwner {
+  id?: string;
+  executionId?: string;
+  timerType?: string;
+  expireAt?: Date | string;
+}
+
+type TimerCallback = (...args: unknown[]) => void;
+
+/** The timers bpmn-elements arms, held by the host instead of the real clock. */
+export class HostTimers {
+  private readonly waits = new Map<object, TimerWait>();
+  /** Due times kept by the host (jobs table), by execution id: they win over bpmn-elements' real-clock arithmetic. */
+  knownDue = new Map<string, number>();
+  /** Start-event timers fire at once (the instance was started by its schedule). */
+  fireStartTimers = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly activities: Map<string, ActivityMeta>,
+    private readonly onArm: () => void,
+  ) {}
+
+  /** bpmn-engine's `timers` option. */
+  engineOption(): object {
+    return {
+      register: (owner: TimerOwner) => ({
+        setTimeout: (cb: TimerCallback, delay: number, ...args: unknown[]) => this.arm(owner, cb, delay, ...args),
+        clearTimeout: this.disarm,
+      }),
+      setTimeout: (cb: TimerCallback, delay: number, ...args: unknown[]) => this.arm({}, cb, delay, ...args),
+      clearTimeout: this.disarm,
+      executing: [],
+    };
+  }
+
+  private arm(owner: TimerOwner, callback: TimerCallback, delay: number, ...args: unknown[]): object {
+    const ref = { delay };
+    const now = this.clock.now().getTime();
+    const executionId = owner.executionId ?? null;
+    const activityId = owner.id ?? null;
+    const meta = activityId ? this.activities.get(activityId) : undefined;
+    let dueAt: number;
+    const known = executionId ? this.knownDue.get(executionId) : undefined;
+    if (this.fireStartTimers && isStartEvent(meta?.type)) dueAt = now;
+    else if (known !== undefined) dueAt = known;
+    else if (owner.timerType === 'timeDate' && owner.expireAt) dueAt = new Date(owner.expireAt).getTime();
+    else dueAt = now + Math.max(0, Number(delay) || 0);
+    if (executionId) this.knownDue.delete(executionId);
+    this.waits.set(ref, { dueAt, ref, activityId, executionId, fire: () => callback(...args) });
+    this.onArm();
+    return ref;
+  }
+
+  private readonly disarm = (ref: unknown): void => {
+    if (ref && typeof ref === 'object') this.waits.delete(ref);
+  };
+
+  /** The timers due by `now`, in the order they were armed. */
+  due(now: number): TimerWait[] {
+    return [...this.waits.values()].filter((t) => t.dueAt <= now);
+  }
+
+  /** Removes a timer about to fire, so it fires once. */
+  take(timer: TimerWait): void {
+    this.waits.delete(timer.ref);
+  }
+
+  armed(): ArmedTimer[] {
+    return [...this.waits.values()].map((t) => ({ activityId: t.activityId, executionId: t.executionId, dueAt: new Date(t.dueAt).toISOString() }));
+  }
+
+  nextDueAt(): string | null {
+    const timerDue = [...this.waits.values()].map((t) => t.dueAt);
+    return timerDue.length ? new Date(Math.min(...timerDue)).toISOString() : null;
+  }
+
+  clear(): void {
+    this.waits.clear();
+  }
+}
+
+/**
+ * bpmn-elements treats a timer whose expression gives nothing as due now and fires it at once,
+ * silently. A timer with no value is a modelling error: fail the event (an incident) instead.
+ */
+export function checkTimerValue(api: ElementApi): void {
+  const content = api.content as Record<string, unknown>;
+  for (const kind of TIMER_KINDS) {
+    if (!(kind in content)) continue;
+    const value = content[kind];
+    if (value === undefined || value === null || String(value).trim() === '') {
+      throw new Error(
+        `timer <${api.id}>: its ${kind} gave no value (an expression naming a missing variable?); expected an ISO 8601 ${kind === 'timeDate' ? 'date' : 'duration'}`,
+      );
+    }
+  }
+}

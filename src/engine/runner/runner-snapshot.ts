@@ -1,0 +1,73 @@
+// Describes a runner after an event as the rows the store commits: instance state, the engine
+// state to recover from, where it waits, open tasks, subscriptions, timers and external tasks.
+import type { Engine } from 'bpmn-engine';
+import type { Clock } from '../clock';
+import type { RuntimeDefinition } from '../definition-registry';
+import { describeOpenTask, isBoundaryEvent, isUserTask, type ArmedTimer, type ExternalTaskWait, type HostTimers, type ServiceTasks } from '../elements';
+import type { InstanceState, SubscriptionRecord, TaskRecord, WaitingAt } from '../../store/types';
+import type { PostponedApi } from './engine-api';
+import type { RunnerState } from './runner-state';
+
+export interface RunnerSnapshot {
+  state: InstanceState;
+  engineState: unknown;
+  waitingAt: WaitingAt[];
+  openTasks: TaskRecord[];
+  subscriptions: SubscriptionRecord[];
+  nextTimerAt: string | null;
+  timers: ArmedTimer[];
+  externalTasks: ExternalTaskWait[];
+  failure: Error | null;
+}
+
+export interface SnapshotParts {
+  engine: Engine;
+  state: RunnerState;
+  definition: RuntimeDefinition;
+  identity: { id: string; businessKey: string | null };
+  variables: Record<string, unknown>;
+  clock: Clock;
+  timers: HostTimers;
+  services: ServiceTasks;
+  postponed(): PostponedApi[];
+}
+
+/** The engine state without the serialized diagram: that is most of it, and shared per version. */
+async function engineStateOf(engine: Engine): Promise<unknown> {
+  const full = (await engine.getState()) as unknown as { definitions: Array<Record<string, unknown>> };
+  return { ...full, definitions: full.definitions.map(({ source: _source, ...rest }) => rest) };
+}
+
+export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot> {
+  const { state: runner, definition, identity } = parts;
+  const failure = runner.failure;
+  const state: InstanceState = failure ? 'failed' : runner.ended ? 'completed' : 'running';
+  const engineState = failure ? null : await engineStateOf(parts.engine);
+  const over = Boolean(failure) || runner.ended;
+  const postponed = over ? [] : parts.postponed();
+  const waitingAt: WaitingAt[] = [];
+  const openTasks: TaskRecord[] = [];
+  const subscriptions: SubscriptionRecord[] = [];
+  const now = parts.clock.now().toISOString();
+  const subscription = (kind: 'message' | 'signal', ref: { id: string; name: string }, activityId: string): SubscriptionRecord => ({
+    processInstanceId: identity.id,
+    kind,
+    name: ref.name,
+    elementRef: ref.id,
+    activityId,
+    businessKey: identity.businessKey,
+  });
+  const taskContext = { instanceId: identity.id, definitionKey: definition.record.key, variables: parts.variables, clock: parts.clock };
+  for (const api of postponed) {
+    const meta = definition.activities.get(api.id);
+    const type = meta?.type ?? api.type;
+    if (!isBoundaryEvent(type)) waitingAt.push({ activityId: api.id, activityName: meta?.name ?? null, type: type.replace(/^bpmn:/, '') });
+    if (isUserTask(type) && meta) openTasks.push(describeOpenTask(api, meta, taskContext, now));
+    if (meta?.message) subscriptions.push(subscription('message', meta.message, api.id));
+    if (meta?.signal) subscriptions.push(subscription('signal', meta.signal, api.id));
+  }
+  const nextTimerAt = over ? null : parts.timers.nextDueAt();
+  const timers: ArmedTimer[] = over ? [] : parts.timers.armed();
+  const externalTasks: ExternalTaskWait[] = over ? [] : parts.services.workerWaits();
+  return { state, engineState, waitingAt, openTasks, subscriptions, nextTimerAt, timers, externalTasks, failure };
+}
