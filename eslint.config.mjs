@@ -1,6 +1,21 @@
-// ESLint with typescript-eslint's type-checked rules (no floating promises, no misused promises).
+// ESLint with typescript-eslint's type-checked rules (no floating promises, no misused promises),
+// and the import rule of docs/adr/0003-application-layer.md: http → app → engine → store,
+// jobs → app, connectors stand alone, nothing imports http; a business area's folder holds one
+// file per layer (its http/ folder is HTTP code, its *-store.ts files are store code).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** An import of one of our top-level folders, from anywhere below src/. */
+const folder = (...names) => ({
+  regex: `^(\\.\\./)+(${names.join('|')})(/|$)`,
+  message: `imports point http → app → engine → store (docs/adr/0003-application-layer.md)`,
+});
+/** Any import of HTTP code (src/http or an area's http/ folder). */
+const anyHttp = { regex: '(^|/)http(/|$)', message: 'nothing imports http: only the composition root and the HTTP layer use it' };
+const restrict = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+const noExpress = { group: ['express', 'multer'], message: 'only the HTTP layer (src/http, areas/*/http) imports Express' };
+const noKnex = { group: ['knex', 'better-sqlite3', 'pg'], message: 'only store code (src/store, areas/*/*-store.ts, migrations) speaks SQL' };
+const noEngineLib = { group: ['bpmn-engine', 'bpmn-elements', 'bpmn-moddle'], message: 'only src/engine imports bpmn-engine and bpmn-moddle' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'web/dist/**', '*.config.js', '*.config.mjs'] },
@@ -23,6 +38,41 @@ export default tseslint.config(
       '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['runner'] }],
       'no-console': 'error',
     },
+  },
+  { files: ['src/store/**/*.ts'], rules: restrict(folder('app', 'engine', 'http', 'jobs', 'areas', 'connectors'), anyHttp, noExpress, noEngineLib) },
+  { files: ['src/engine/**/*.ts'], rules: restrict(folder('app', 'http', 'jobs', 'areas', 'connectors'), anyHttp, noExpress, noKnex) },
+  { files: ['src/app/**/*.ts'], rules: restrict(folder('http', 'jobs', 'areas', 'connectors'), anyHttp, noExpress, noKnex, noEngineLib) },
+  { files: ['src/jobs/**/*.ts'], rules: restrict(folder('http', 'engine', 'store', 'areas', 'connectors'), anyHttp, noExpress, noKnex, noEngineLib) },
+  { files: ['src/connectors/**/*.ts'], rules: restrict(folder('app', 'engine', 'http', 'jobs', 'areas', 'store'), anyHttp, noExpress, noKnex, noEngineLib) },
+  {
+    files: ['src/http/**/*.ts'],
+    rules: restrict(folder('store', 'engine', 'jobs', 'areas', 'connectors'), noKnex, noEngineLib),
+  },
+  {
+    files: ['src/areas/*/http/**/*.ts'],
+    rules: restrict(
+      folder('store', 'engine', 'jobs', 'connectors'),
+      { regex: '-store$', allowTypeImports: true, message: 'routes never touch a store: call the area use case (type imports of its records are fine)' },
+      noKnex,
+      noEngineLib,
+    ),
+  },
+  {
+    files: ['src/areas/**/*.ts'],
+    ignores: [
+      'src/areas/*/http/**',
+      'src/areas/*/index.ts',
+      'src/areas/index.ts',
+      'src/areas/area.ts',
+      'src/areas/*/*-store.ts',
+      'src/areas/*/migrations/**',
+      'src/areas/catalogue/keyed-upsert.ts',
+    ],
+    rules: restrict(folder('jobs'), anyHttp, noExpress, noKnex, noEngineLib),
+  },
+  {
+    files: ['src/areas/*/*-store.ts', 'src/areas/catalogue/keyed-upsert.ts'],
+    rules: restrict(folder('app', 'engine', 'http', 'jobs', 'connectors'), anyHttp, noExpress, noEngineLib),
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -127,7 +127,7 @@ async function measure(kind: 'sqlite' | 'postgres', concurrency: number, ports: 
       ...ports.silent.map((port) => ({ port, provider: 'query' as const })),
     ];
     for (const [i, t] of targets.entries()) {
-      await service.store.gameServers.insert({
+      await service.areas.gameServers.store.insert({
         id: `bench-${i}`,
         name: `bench ${i}`,
         game: 'minecraft',
@@ -141,7 +141,7 @@ async function measure(kind: 'sqlite' | 'postgres', concurrency: number, ports: 
     const rounds: Round[] = [];
     for (let r = 0; r <= settings.rounds; r++) {
       const t0 = performance.now();
-      const instance = await service.runtime.start('gameServerMonitor', { variables: { trigger: 'bench' } }, null);
+      const instance = await service.application.starts.startLatest('gameServerMonitor', { variables: { trigger: 'bench' } }, null);
       const wallMs = performance.now() - t0;
       if (instance.state !== 'completed') throw new Error(`the monitor instance ended ${instance.state}: ${JSON.stringify(instance.waitingAt)}`);
       const v = instance.variables as { queryMs: number; storeMs: number; online: number; offline: number };

@@ -1,13 +1,18 @@
-// Path (b): procflow's engine layer — ProcessRuntime over the Store on SQLite or Postgres. Every
+// Path (b): procflow's application layer — the use cases over the event runner and the Store on
+// SQLite or Postgres. Every
 // event (start, each task completion) is loaded, applied and committed in one transaction before
 // the call returns, exactly as the REST layer drives it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Actor } from '../src/app/access';
+import { Instances } from '../src/app/instances';
+import { ProcessStarts } from '../src/app/process-starts';
+import { Tasks } from '../src/app/tasks';
 import { ScaledClock } from '../src/engine/clock';
 import { DefinitionRegistry } from '../src/engine/definition-registry';
 import { Deployer } from '../src/engine/deployer';
-import { ProcessRuntime, type Actor } from '../src/engine/process-runtime';
+import { EventRunner } from '../src/engine/event-runner';
 import { ServiceRegistry } from '../src/engine/service-registry';
 import { createLogger } from '../src/log/logger';
 import { migrateLatest, openDatabase, type Database } from '../src/store/database';
@@ -88,9 +93,11 @@ export class BenchDatabase {
   }
 }
 
-/** A ProcessRuntime in the normal configuration (budget 500 activities / 2 s) with a given cache size. */
+/** The event runner in the normal configuration (budget 500 activities / 2 s) with a given cache size, and the use cases over it. */
 export class BenchRuntime {
-  readonly runtime: ProcessRuntime;
+  readonly events: EventRunner;
+  private readonly starts: ProcessStarts;
+  private readonly tasks: Tasks;
 
   constructor(
     readonly bench: BenchDatabase,
@@ -98,16 +105,24 @@ export class BenchRuntime {
   ) {
     const store = bench.store;
     const clock = new ScaledClock(1);
-    this.runtime = new ProcessRuntime(store, new DefinitionRegistry(store), clock, new ServiceRegistry(), createLogger('warn', false), {
+    const registry = new DefinitionRegistry(store);
+    const logger = createLogger('warn', false);
+    this.events = new EventRunner(store, registry, clock, new ServiceRegistry(), logger, {
       cacheSize,
       budgetActivities: 500,
       budgetMs: 2000,
+      serviceTimeoutMs: 30000,
+      serviceRetries: 3,
+      retryBackoffMs: 1000,
     });
+    const ctx = { store, events: this.events, registry, clock, logger };
+    this.starts = new ProcessStarts(ctx);
+    this.tasks = new Tasks(ctx, new Instances(ctx));
   }
 
   /** Starts an instance and leaves it waiting at task A; returns its id. */
   async start(i: number): Promise<string> {
-    const instance = await this.runtime.start(this.bench.definitionKey, { variables: { n: i } }, ACTOR);
+    const instance = await this.starts.startLatest(this.bench.definitionKey, { variables: { n: i } }, ACTOR);
     return instance.id;
   }
 
@@ -122,7 +137,7 @@ export class BenchRuntime {
       const open = await this.bench.store.tasks.list({ processInstanceId: instanceId, state: 'open' }, { limit: 10, offset: 0 });
       const task = open.items[0];
       if (!task) throw new Error(`instance ${instanceId} has no open task after ${completed} completions`);
-      const { instance } = await this.runtime.completeTask(task.id, {}, ACTOR);
+      const { instance } = await this.tasks.complete(ACTOR, task.id, {});
       completed++;
       if (instance.state !== 'running') {
         if (instance.state !== 'completed' || completed !== 3) throw new Error(`instance ${instanceId} ended ${instance.state} after ${completed} tasks`);
@@ -132,6 +147,6 @@ export class BenchRuntime {
   }
 
   close(): Promise<void> {
-    return this.runtime.close();
+    return this.events.close();
   }
 }

@@ -1,16 +1,15 @@
-// The migrations in order. Listed statically so that the same list runs from TypeScript (tests)
-// and from the compiled JavaScript (the service), without globbing the file system.
+// The core's migrations. Listed statically so that the same list runs from TypeScript (tests)
+// and from the compiled JavaScript (the service), without globbing the file system. Each business
+// area lists its own (src/areas/*/index.ts); the composition root runs them all, by name.
 import type { Knex } from 'knex';
 import * as core from './20261123000001_core';
-import * as orders from './20261123000002_orders';
 import * as jobsAndSchedules from './20261123000003_jobs_and_schedules';
-import * as monitoringAndSync from './20261123000004_monitoring_and_sync';
 import * as externalTasks from './20261123000005_external_tasks';
+import * as externalTaskCompletion from './20261201000007_external_task_completion';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_core': core,
-  '20261123000002_orders': orders,
   '20261123000003_jobs_and_schedules': jobsAndSchedules,
-  '20261123000004_monitoring_and_sync': monitoringAndSync,
   '20261123000005_external_tasks': externalTasks,
+  '20261201000007_external_task_completion': externalTaskCompletion,
 };

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The procflow command: serve, migrate, users add <name> --group <g>…
 import { loadConfig } from './config';
-import { UserDirectory } from './domain/user-directory';
+import { UserDirectory } from './app/user-directory';
 import { ScaledClock } from './engine/clock';
 import { main } from './main';
+import { areaMigrations } from './areas';
 import { migrateLatest, openDatabase } from './store/database';
 import { Store } from './store/store';
 
@@ -22,7 +23,7 @@ async function run(argv: string[]): Promise<number> {
   if (cmd === 'migrate') {
     const config = loadConfig();
     const db = openDatabase(config.databaseUrl);
-    const applied = await migrateLatest(db);
+    const applied = await migrateLatest(db, areaMigrations());
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
     await db.close();
     return 0;
@@ -39,7 +40,7 @@ async function run(argv: string[]): Promise<number> {
     }
     const config = loadConfig();
     const db = openDatabase(config.databaseUrl);
-    await migrateLatest(db);
+    await migrateLatest(db, areaMigrations());
     const user = await new UserDirectory(new Store(db), new ScaledClock()).create(name, groups);
     process.stdout.write(`user ${user.name} (${user.groups.join(', ') || 'no groups'})\ntoken: ${user.token}\n`);
     await db.close();

@@ -1,22 +1,23 @@
-// The composition root: config → store → engine → jobs → http, and graceful shutdown.
+// The composition root: config → store → engine → app (with the business areas) → jobs → http,
+// and graceful shutdown.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { createApplication, type Application } from './app/application';
+import { ClockSync } from './app/clock-sync';
+import { Scheduler } from './app/scheduler';
+import { UserDirectory } from './app/user-directory';
+import { areaMigrations, createAreas, defaultSchedules, type Areas } from './areas';
 import { loadConfig, type Config } from './config';
 import { ScaledClock } from './engine/clock';
 import { DefinitionRegistry } from './engine/definition-registry';
 import { Deployer } from './engine/deployer';
+import { EventRunner } from './engine/event-runner';
 import { deployDirectory } from './engine/process-directory';
-import { ProcessRuntime } from './engine/process-runtime';
 import { ServiceRegistry } from './engine/service-registry';
-import { defaultSchedules } from './domain/default-schedules';
-import { createDomains } from './domain/domains';
-import { UserDirectory } from './domain/user-directory';
 import { createApp } from './http/app';
 import { HttpMetrics } from './http/metrics';
-import { ClockSync } from './jobs/clock-sync';
 import { JobExecutor } from './jobs/job-executor';
-import { Scheduler } from './jobs/scheduler';
 import { createLogger, serializeError, type Logger } from './log/logger';
 import { migrateLatest, openDatabase } from './store/database';
 import { Store } from './store/store';
@@ -24,12 +25,11 @@ import { Store } from './store/store';
 export interface Service {
   app: Express;
   store: Store;
-  runtime: ProcessRuntime;
-  users: UserDirectory;
+  application: Application;
+  areas: Areas;
+  events: EventRunner;
   services: ServiceRegistry;
-  scheduler: Scheduler;
   jobs: JobExecutor;
-  clockSync: ClockSync;
   logger: Logger;
   url: string;
   close(): Promise<void>;
@@ -54,9 +54,10 @@ export interface ServiceOptions {
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openDatabase(config.databaseUrl, options.searchPath ? { searchPath: options.searchPath } : {});
-  const applied = await migrateLatest(db);
+  const migrations = areaMigrations();
+  const applied = await migrateLatest(db, migrations);
   if (applied.length) logger.info('migrations applied', { migrations: applied });
-  const store = new Store(db);
+  const store = new Store(db, migrations);
   const clock = new ScaledClock(config.clockSpeed);
   const clockSync = new ClockSync(store, clock);
   await clockSync.init(config.clockSpeed);
@@ -65,12 +66,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const metrics = new HttpMetrics();
   const registry = new DefinitionRegistry(store);
   const deployer = new Deployer(store, registry, clock, logger.child({ component: 'deployer' }));
-  const runtime = new ProcessRuntime(
+  const events = new EventRunner(
     store,
     registry,
     clock,
     services,
-    logger.child({ component: 'runtime' }),
+    logger.child({ component: 'events' }),
     {
       cacheSize: config.engineCacheSize,
       budgetActivities: config.eventBudgetActivities,
@@ -81,17 +82,21 @@ export async function startService(config: Config, options: ServiceOptions = {})
     },
     metrics.runtime(),
   );
-  const domains = createDomains({ config, store, runtime, services, clock, logger: logger.child({ component: 'domain' }) });
   const users = new UserDirectory(store, clock);
   await users.ensureAdmin(config.adminToken, logger);
   const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }));
+  const application = createApplication(
+    { store, events, registry, clock, logger: logger.child({ component: 'app' }) },
+    { deployer, scheduler, clockSync, users },
+  );
+  const areas = createAreas({ config, db, store, starts: application.starts, services, clock, logger: logger.child({ component: 'area' }) });
   deployer.onDeployed((definitions) => scheduler.syncModelSchedules(definitions));
   await deployDirectory(config.processesDir, deployer, logger.child({ component: 'deployer' }));
-  if (options.simulators) await domains.startSimulators();
+  if (options.simulators) for (const area of areas.list) await area.startSimulators?.();
   // The business areas' recurring starts (configurable cycles), then timer start events of models.
   if (options.defaultSchedules !== false) for (const s of defaultSchedules(config)) await scheduler.create(s, 'config');
   await scheduler.syncModelSchedules(await store.definitions.list(false));
-  const jobs = new JobExecutor(store, runtime, scheduler, clockSync, logger.child({ component: 'jobs' }), {
+  const jobs = new JobExecutor(application.jobs, logger.child({ component: 'jobs' }), {
     pollMs: config.jobPollMs,
     leaseMs: config.jobLeaseMs,
     batch: 25,
@@ -100,7 +105,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   if (options.runJobs !== false) jobs.start();
 
-  const app = createApp({ config, store, runtime, deployer, users, domains, clock, clockSync, scheduler, logger, metrics });
+  const app = createApp({ config, app: application, areas: areas.list, logger, metrics });
   let server: http.Server | undefined;
   let url = '';
   if (options.listen !== false) {
@@ -125,13 +130,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
         });
       }
       await jobs.stop();
-      await domains.close();
-      await runtime.close();
+      for (const area of areas.list) await area.close?.();
+      await events.close();
       await db.close();
     })();
     return closing;
   };
-  return { app, store, runtime, users, services, scheduler, jobs, clockSync, logger, url, close };
+  return { app, store, application, areas, events, services, jobs, logger, url, close };
 }
 
 export async function main(): Promise<void> {

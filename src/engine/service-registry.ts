@@ -39,8 +39,4 @@ export class ServiceRegistry {
   get(topic: string): ServiceHandler | undefined {
     return this.handlers.get(topic);
   }
-
-  topics(): string[] {
-    return [...this.handlers.keys()];
-  }
 }

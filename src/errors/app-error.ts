@@ -24,7 +24,3 @@ export class AppError extends Error {
     if (options.errors) this.errors = options.errors;
   }
 }
-
-export function isAppError(err: unknown): err is AppError {
-  return err instanceof AppError;
-}

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   INSTANCE_ENDED: { status: 409, title: 'The process instance has ended' },
   INSTANCE_CONFLICT: { status: 409, title: 'The process instance was changed concurrently' },
   INCIDENT_NOT_OPEN: { status: 409, title: 'The incident is not open' },
+  EXTERNAL_TASK_DONE: { status: 409, title: 'The external task was completed already' },
   USER_EXISTS: { status: 409, title: 'A user with this name exists' },
   GAME_SERVER_EXISTS: { status: 409, title: 'This game server is already registered' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },

@@ -3,16 +3,12 @@ import express, { type Express } from 'express';
 import { authenticate } from './auth';
 import type { HttpContext } from './context';
 import { errorHandler, notFoundHandler } from './problem';
-import { catalogueRoutes } from './routes/catalogue-routes';
 import { definitionRoutes } from './routes/definition-routes';
 import { externalTaskRoutes } from './routes/external-task-routes';
-import { gameServerRoutes } from './routes/game-server-routes';
 import { incidentRoutes } from './routes/incident-routes';
 import { instanceRoutes } from './routes/instance-routes';
-import { legacyOrderRoutes } from './routes/legacy-order-routes';
 import { messageRoutes } from './routes/message-routes';
 import { opsRoutes } from './routes/ops-routes';
-import { orderRoutes } from './routes/order-routes';
 import { scheduleRoutes } from './routes/schedule-routes';
 import { statsRoutes } from './routes/stats-routes';
 import { taskRoutes } from './routes/task-routes';
@@ -28,7 +24,7 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: ctx.config.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
-  api.use(authenticate(ctx.users));
+  api.use(authenticate(ctx.app.users));
   api.use(definitionRoutes(ctx));
   api.use(instanceRoutes(ctx));
   api.use(taskRoutes(ctx));
@@ -36,14 +32,12 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   api.use(messageRoutes(ctx));
   api.use(incidentRoutes(ctx));
   api.use(userRoutes(ctx));
-  api.use(orderRoutes(ctx));
   api.use(scheduleRoutes(ctx));
   api.use(statsRoutes(ctx));
-  api.use(gameServerRoutes(ctx));
-  api.use(catalogueRoutes(ctx));
+  for (const area of ctx.areas) if (area.http.api) api.use(area.http.api(ctx));
   app.use('/api', api);
-  // The order prototype's routes (/place_order, /check_…), outside /api as it had them.
-  app.use(legacyOrderRoutes(ctx));
+  // Routes of an area outside /api (the order prototype's /place_order, /check_…, as it had them).
+  for (const area of ctx.areas) if (area.http.root) app.use(area.http.root(ctx));
 
   app.use(webUi());
   app.use(notFoundHandler());

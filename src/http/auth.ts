@@ -1,13 +1,11 @@
-// Bearer-token authentication and the admin check.
+// Bearer-token authentication: who the caller is. What the caller may do is decided by the
+// application layer (src/app/access.ts).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AuthedActor } from '../app/access';
+import type { UserRecord } from '../app/records';
 import { AppError } from '../errors/app-error';
-import type { Actor } from '../engine/process-runtime';
-import { isAdmin } from '../engine/process-runtime';
-import type { UserDirectory } from '../domain/user-directory';
 
-export interface AuthedUser extends Actor {
-  id: string;
-}
+export type AuthedUser = AuthedActor;
 
 export function currentUser(res: Response): AuthedUser {
   const user = res.locals.user as AuthedUser | undefined;
@@ -15,7 +13,7 @@ export function currentUser(res: Response): AuthedUser {
   return user;
 }
 
-export function authenticate(users: UserDirectory): RequestHandler {
+export function authenticate(users: { authenticate(token: string): Promise<UserRecord | undefined> }): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -28,18 +26,5 @@ export function authenticate(users: UserDirectory): RequestHandler {
         next();
       })
       .catch(next);
-  };
-}
-
-export function requireAdmin(res: Response): AuthedUser {
-  const user = currentUser(res);
-  if (!isAdmin(user)) throw new AppError('FORBIDDEN', `user <${user.name}> is not in group <admin>`);
-  return user;
-}
-
-/** Wraps an async route so that its errors reach the problem+json handler. */
-export function route(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
-  return (req, res, next) => {
-    fn(req, res).catch(next);
   };
 }

@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client), one registry per service instance.
 import client from 'prom-client';
 import type { RequestHandler } from 'express';
-import type { RuntimeMetrics } from '../engine/process-runtime';
+import type { RuntimeMetrics } from '../app/records';
 
 export class HttpMetrics {
   readonly registry = new client.Registry();

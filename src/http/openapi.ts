@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import * as s from './schemas';
 import * as stats from './stats-schemas';
-import * as o from './order-schemas';
-import * as m from './monitoring-schemas';
 
-type Op = { summary: string; body?: z.ZodType; xml?: boolean; query?: z.ZodObject; ok: [number, z.ZodType | null]; errors?: number[]; open?: boolean };
+/** One operation of the description; a business area describes its own routes this way. */
+export type Op = { summary: string; body?: z.ZodType; xml?: boolean; query?: z.ZodObject; ok: [number, z.ZodType | null]; errors?: number[]; open?: boolean };
 
-const ops: Record<string, Record<string, Op>> = {
+export type OpenApiPaths = Record<string, Record<string, Op>>;
+
+const ops: OpenApiPaths = {
   '/api/deployments': { post: { summary: 'Deploy BPMN XML (raw body or multipart files)', xml: true, ok: [201, null], errors: [400, 413] } },
   '/api/process-definitions': { get: { summary: 'Latest version per key (?allVersions=true for all)', ok: [200, s.listOf(s.processDefinitionSchema)] } },
   '/api/process-definitions/{key}': { get: { summary: 'A definition (latest version)', ok: [200, s.processDefinitionSchema], errors: [404] } },
@@ -64,50 +65,6 @@ const ops: Record<string, Record<string, Op>> = {
     post: { summary: 'Schedule a process start at a time and/or on a recurrence (ISO 8601 or cron)', body: s.scheduleBody, ok: [201, null], errors: [400] },
   },
   '/api/schedules/{id}': { delete: { summary: 'Delete a schedule', ok: [204, null], errors: [404] } },
-  '/api/orders': {
-    get: { summary: 'Orders the caller may see (a client: its own), newest first', query: o.orderQuery, ok: [200, s.listOf(o.orderSchema)] },
-    post: { summary: 'Place an order: starts the order process', body: o.placeOrderBody, ok: [201, o.placedOrderSchema], errors: [400] },
-  },
-  '/api/orders/{id}': { get: { summary: 'An order with its status, quote and history', ok: [200, o.orderSchema], errors: [404] } },
-  '/api/orders/{id}/quote': { get: { summary: 'The quote: text/plain, or application/pdf or JSON on Accept', ok: [200, null], errors: [404] } },
-  '/api/orders/{id}/notifications': { get: { summary: 'What the client was told (mailed, or recorded without SMTP)', ok: [200, null], errors: [404] } },
-  '/place_order': {
-    post: { summary: 'Prototype route: place an order {name, email}', body: o.legacyPlaceOrderBody, ok: [200, o.legacyMessageSchema], errors: [400] },
-  },
-  '/check_order/{id}': { get: { summary: 'Prototype route: the order by number, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
-  '/check_quote/{id}': { get: { summary: 'Prototype route: the quote, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
-  '/check_realization/{id}': { get: { summary: 'Prototype route: the service, as a French message', ok: [200, o.legacyMessageSchema], errors: [404] } },
-  '/api/game-servers': {
-    get: { summary: 'Game servers with their latest status (group ops)', query: s.pageQuery, ok: [200, s.listOf(m.gameServerSchema)] },
-    post: { summary: 'Register a game server (provider query or mcsrvstat)', body: m.gameServerBody, ok: [201, m.gameServerSchema], errors: [400, 409] },
-  },
-  '/api/game-servers/poll': { post: { summary: 'Poll every server now (starts gameServerMonitor)', ok: [202, m.startedSchema], errors: [404] } },
-  '/api/game-servers/events': {
-    get: { summary: 'Status changes (online ↔ offline), newest first', query: m.gameEventsQuery, ok: [200, s.listOf(m.gameEventSchema)] },
-  },
-  '/api/game-servers/{id}': {
-    get: { summary: 'A game server with its latest status', ok: [200, m.gameServerSchema], errors: [404] },
-    delete: { summary: 'Remove a game server and its samples', ok: [204, null], errors: [404] },
-  },
-  '/api/game-servers/{id}/samples': {
-    get: {
-      summary: 'Samples between since and until (raw, then hourly roll-ups)',
-      query: m.samplesQuery,
-      ok: [200, s.listOf(m.sampleSchema)],
-      errors: [400, 404],
-    },
-  },
-  '/api/products': {
-    get: { summary: 'The local copy of the catalogue (group sales), ?q= searches', query: m.searchQuery, ok: [200, s.listOf(m.productSchema)] },
-    delete: { summary: 'Empty the local product copy', ok: [204, null] },
-  },
-  '/api/products/sync': { post: { summary: 'Sync products now (starts catalogueSync)', ok: [202, m.startedSchema], errors: [404] } },
-  '/api/customers': {
-    get: { summary: 'The local copy of the CRM (group sales), ?q= searches', query: m.searchQuery, ok: [200, s.listOf(m.customerSchema)] },
-    delete: { summary: 'Empty the local customer copy', ok: [204, null] },
-  },
-  '/api/customers/sync': { post: { summary: 'Sync customers now (starts crmSync)', ok: [202, m.startedSchema], errors: [404] } },
-  '/api/sync-runs': { get: { summary: 'What each catalogue or CRM sync did, newest first', query: m.syncRunQuery, ok: [200, s.listOf(m.syncRunSchema)] } },
   '/health': { get: { summary: 'Process alive', ok: [200, null], open: true } },
   '/ready': { get: { summary: 'Database reachable and migrated', ok: [200, null], errors: [503], open: true } },
   '/metrics': { get: { summary: 'Prometheus metrics', ok: [200, null], open: true } },
@@ -117,9 +74,10 @@ function schema(zodType: z.ZodType): unknown {
   return z.toJSONSchema(zodType, { io: 'input', unrepresentable: 'any' });
 }
 
-export function buildOpenApi(version: string): unknown {
+/** The core's paths and those of every business area (each area's http/ folder lists its own). */
+export function buildOpenApi(version: string, areaPaths: OpenApiPaths[] = []): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [path, methods] of Object.entries(ops)) {
+  for (const [path, methods] of Object.entries(Object.assign({}, ops, ...areaPaths) as OpenApiPaths)) {
     paths[path] = {};
     for (const [method, op] of Object.entries(methods)) {
       const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));

@@ -149,3 +149,6 @@ export const scheduleBody = z
     variables: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
+
+/** The answer of a route that starts a process and returns at once (202). */
+export const startedSchema = z.object({ processInstanceId: z.string() });

@@ -1,5 +1,5 @@
 // Records → the API's shapes (API.md): the only place that decides what a client sees.
-import type { DefinitionRecord, IncidentRecord, InstanceRecord, TaskRecord } from '../store/types';
+import type { DefinitionRecord, HistoryRecord, IncidentRecord, InstanceWithIncidents, TaskRecord } from '../app/records';
 
 export function definitionView(d: DefinitionRecord) {
   return {
@@ -17,7 +17,7 @@ export function definitionView(d: DefinitionRecord) {
   };
 }
 
-export function instanceView(i: InstanceRecord, incidents: number) {
+export function instanceView({ instance: i, incidents }: InstanceWithIncidents) {
   return {
     id: i.id,
     definitionId: i.definitionId,
@@ -63,4 +63,8 @@ export function incidentView(i: IncidentRecord) {
     retries: i.retries,
     state: i.state,
   };
+}
+
+export function historyView(h: HistoryRecord) {
+  return { at: h.at, activityId: h.activityId, activityName: h.activityName, type: h.type, event: h.event, ...(h.by ? { by: h.by } : {}) };
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { migrations } from '../../migrations/index';
+import { migrations as coreMigrations } from '../../migrations/index';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,11 +13,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: () => Promise.resolve(Object.keys(migrations).sort()),
-  getMigrationName: (name) => name,
-  getMigration: (name) => Promise.resolve(migrations[name] as Knex.Migration),
-};
+export type Migrations = Record<string, Knex.Migration>;
+
+/** The core's migrations and the business areas', run together in the order of their names. */
+function migrationSource(extra: Migrations): Knex.MigrationSource<string> {
+  const all: Migrations = { ...coreMigrations, ...extra };
+  return {
+    getMigrations: () => Promise.resolve(Object.keys(all).sort()),
+    getMigrationName: (name) => name,
+    getMigration: (name) => Promise.resolve(all[name] as Knex.Migration),
+  };
+}
 
 export function openDatabase(url: string, options: { searchPath?: string; poolMax?: number } = {}): Database {
   if (url.startsWith('sqlite:')) {
@@ -53,13 +59,13 @@ export function openDatabase(url: string, options: { searchPath?: string; poolMa
   throw new Error(`unsupported database URL <${url}>: expected sqlite:<path> or postgres://…`);
 }
 
-export async function migrateLatest(db: Database): Promise<string[]> {
-  const [, applied] = (await db.knex.migrate.latest({ migrationSource })) as [number, string[]];
+export async function migrateLatest(db: Database, extra: Migrations = {}): Promise<string[]> {
+  const [, applied] = (await db.knex.migrate.latest({ migrationSource: migrationSource(extra) })) as [number, string[]];
   return applied;
 }
 
 /** True when every known migration has been applied. */
-export async function migrationsCurrent(db: Database): Promise<boolean> {
-  const [, pending] = (await db.knex.migrate.list({ migrationSource })) as [unknown[], unknown[]];
+export async function migrationsCurrent(db: Database, extra: Migrations = {}): Promise<boolean> {
+  const [, pending] = (await db.knex.migrate.list({ migrationSource: migrationSource(extra) })) as [unknown[], unknown[]];
   return pending.length === 0;
 }

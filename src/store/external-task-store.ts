@@ -14,6 +14,8 @@ function toExternalTask(r: Row): ExternalTaskRecord {
     executionId: String(r.execution_id),
     topic: String(r.topic),
     createdAt: toIso(r.created_at) as string,
+    completedAt: toIso(r.completed_at),
+    completedBy: (r.completed_by as string | null) ?? null,
   };
 }
 
@@ -25,8 +27,10 @@ export class ExternalTaskStore {
     return row ? toExternalTask(row) : undefined;
   }
 
+  /** The tasks waiting for a worker (not the completed ones). */
   async list(filter: { topic?: string; processInstanceId?: string }, page: PageQuery): Promise<Page<ExternalTaskRecord>> {
     const where = (q: Knex.QueryBuilder) => {
+      void q.whereNull('completed_at');
       if (filter.topic) void q.where('topic', filter.topic);
       if (filter.processInstanceId) void q.where('process_instance_id', filter.processInstanceId);
       return q;
@@ -39,10 +43,13 @@ export class ExternalTaskStore {
     return { items: rows.map(toExternalTask), total: Number(countRow?.n ?? 0) };
   }
 
-  /** Makes the instance's rows the given set, keeping the ones that stay (and their creation time). */
+  /**
+   * Makes the instance's waiting rows the given set, keeping the ones that stay (and their
+   * creation time); completed rows stay as they are.
+   */
   static async sync(trx: Knex.Transaction, processInstanceId: string, tasks: ExternalTaskRecord[]): Promise<void> {
     const keep = tasks.map((t) => t.executionId);
-    const gone = trx('external_tasks').where({ process_instance_id: processInstanceId });
+    const gone = trx('external_tasks').where({ process_instance_id: processInstanceId }).whereNull('completed_at');
     if (keep.length) void gone.whereNotIn('execution_id', keep);
     await gone.delete();
     if (!tasks.length) return;
@@ -59,6 +66,7 @@ export class ExternalTaskStore {
         })),
       )
       .onConflict(['process_instance_id', 'execution_id'])
-      .ignore();
+      // Waiting again at an execution that was completed (an incident retry went back to it).
+      .merge({ completed_at: null, completed_by: null });
   }
 }

@@ -38,12 +38,4 @@ export class IncidentStore {
     const rows = (await where(this.knex('incidents').select('*')).orderBy('created_at', 'desc').limit(page.limit).offset(page.offset)) as Row[];
     return { items: rows.map(toIncident), total: Number(countRow?.n ?? 0) };
   }
-
-  async resolve(id: string, at: string): Promise<boolean> {
-    return (await this.knex('incidents').where({ id, state: 'open' }).update({ state: 'resolved', resolved_at: at })) > 0;
-  }
-
-  async resolveForInstance(processInstanceId: string, at: string): Promise<void> {
-    await this.knex('incidents').where({ process_instance_id: processInstanceId, state: 'open' }).update({ state: 'resolved', resolved_at: at });
-  }
 }

@@ -68,12 +68,6 @@ export class InstanceStore {
     return row ? { ...toInstance(row), engineState: parseJson<unknown>(row.engine_state, null) } : undefined;
   }
 
-  /** The version column only: lets a node check a cached engine without reading the state. */
-  async getVersion(id: string): Promise<number | undefined> {
-    const row = (await this.knex('process_instances').select('version').where({ id }).first()) as Row | undefined;
-    return row ? Number(row.version) : undefined;
-  }
-
   async list(filter: InstanceFilter, page: PageQuery): Promise<Page<InstanceRecord>> {
     const where = (q: Knex.QueryBuilder) => {
       if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
@@ -133,12 +127,32 @@ export class InstanceStore {
         if (n === 0) throw new StoreConflict('version', `instance <${instance.id}> changed since version ${outcome.expectedVersion}`);
       }
 
+      // A business area's rows that belong to this event (e.g. the order of a new instance).
+      for (const write of outcome.writes ?? []) await write(trx);
+
       const done = outcome.completedTask;
       if (done) {
         const n = await trx('tasks')
           .where({ id: done.id, state: 'open' })
           .update({ state: 'completed', completed_at: done.at, completed_by: done.by, variables: JSON.stringify(done.variables) });
         if (n === 0) throw new StoreConflict('task-not-open', `task <${done.id}> is no longer open`);
+      }
+
+      const doneExternal = outcome.completedExternalTask;
+      if (doneExternal) {
+        const n = await trx('external_tasks')
+          .where({ id: doneExternal.id })
+          .whereNull('completed_at')
+          .update({ completed_at: doneExternal.at, completed_by: doneExternal.by });
+        if (n === 0) throw new StoreConflict('external-task-done', `external task <${doneExternal.id}> was done already`);
+      }
+
+      if (outcome.retriedIncidentId) {
+        const n = await trx('incidents').where({ id: outcome.retriedIncidentId, state: 'open' }).update({ state: 'resolved', resolved_at: instance.updatedAt });
+        if (n === 0) throw new StoreConflict('incident-not-open', `incident <${outcome.retriedIncidentId}> is no longer open`);
+      }
+      if (outcome.resolveIncidents) {
+        await trx('incidents').where({ process_instance_id: instance.id, state: 'open' }).update({ state: 'resolved', resolved_at: instance.updatedAt });
       }
 
       await this.syncTasks(trx, outcome);

@@ -112,12 +112,6 @@ export class JobStore {
       .update({ due_at: dueAt, lock_owner: null, lock_expires_at: null, last_error: error.slice(0, 2000), attempts: this.knex.raw('attempts + 1') });
   }
 
-  /** Replaces the pending timer jobs of an instance by the timers its engine has armed now. */
-  async replaceTimers(trx: Knex.Transaction, processInstanceId: string, timers: NewJob[], now: string): Promise<void> {
-    await trx('jobs').where({ process_instance_id: processInstanceId, kind: 'timer' }).delete();
-    await this.insert(timers, now, trx);
-  }
-
   async timersOf(processInstanceId: string): Promise<JobRecord[]> {
     const rows = (await this.knex('jobs').where({ process_instance_id: processInstanceId, kind: 'timer' })) as Row[];
     return rows.map(toJob);

@@ -1,4 +1,5 @@
-// The store: every repository over one database. Only this folder speaks Knex/SQL.
+// The store: the core's repositories over one database. Only this folder (and the business
+// areas' own *-store.ts files) speaks Knex/SQL.
 import { ClockStore } from './clock-store';
 import { DefinitionStore } from './definition-store';
 import { ExternalTaskStore } from './external-task-store';
@@ -6,17 +7,12 @@ import { HistoryStore } from './history-store';
 import { IncidentStore } from './incident-store';
 import { InstanceStore } from './instance-store';
 import { JobStore } from './job-store';
-import { OrderStore } from './order-store';
 import { ScheduleStore } from './schedule-store';
 import { StatsStore } from './stats-store';
 import { SubscriptionStore } from './subscription-store';
 import { TaskStore } from './task-store';
 import { UserStore } from './user-store';
-import { CustomerStore } from './customer-store';
-import { GameServerStore } from './game-server-store';
-import { ProductStore } from './product-store';
-import { SyncRunStore } from './sync-run-store';
-import { migrationsCurrent, type Database } from './database';
+import { migrationsCurrent, type Database, type Migrations } from './database';
 
 export class Store {
   readonly definitions: DefinitionStore;
@@ -31,18 +27,13 @@ export class Store {
   readonly externalTasks: ExternalTaskStore;
   readonly schedules: ScheduleStore;
   readonly clock: ClockStore;
-  readonly orders: OrderStore;
-  readonly gameServers: GameServerStore;
-  readonly products: ProductStore;
-  readonly customers: CustomerStore;
-  readonly syncRuns: SyncRunStore;
 
-  constructor(readonly db: Database) {
+  constructor(
+    readonly db: Database,
+    /** The business areas' migrations, which readiness checks too. */
+    private readonly areaMigrations: Migrations = {},
+  ) {
     const k = db.knex;
-    this.gameServers = new GameServerStore(k);
-    this.products = new ProductStore(k);
-    this.customers = new CustomerStore(k);
-    this.syncRuns = new SyncRunStore(k);
     this.definitions = new DefinitionStore(k);
     this.instances = new InstanceStore(k);
     this.tasks = new TaskStore(k);
@@ -55,14 +46,13 @@ export class Store {
     this.externalTasks = new ExternalTaskStore(k);
     this.schedules = new ScheduleStore(k, db.dialect);
     this.clock = new ClockStore(k);
-    this.orders = new OrderStore(k);
   }
 
   /** Database reachable and migrations applied. */
   async ready(): Promise<boolean> {
     try {
       await this.db.knex.raw('select 1');
-      return await migrationsCurrent(this.db);
+      return await migrationsCurrent(this.db, this.areaMigrations);
     } catch {
       return false;
     }

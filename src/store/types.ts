@@ -1,5 +1,12 @@
 // The records the store reads and writes, in the shapes the other layers use.
+import type { Knex } from 'knex';
 import type { NewJob } from './job-store';
+
+/** The transaction of one event, as handed to a business area's write (only store code opens it). */
+export type StoreTransaction = Knex.Transaction;
+
+/** A write of a business area that belongs to an event and commits (or not) with it. */
+export type TransactionWrite = (trx: StoreTransaction) => Promise<void>;
 
 export interface DeploymentRecord {
   id: string;
@@ -107,6 +114,9 @@ export interface ExternalTaskRecord {
   executionId: string;
   topic: string;
   createdAt: string;
+  /** Set once a worker completed it (the row stays, so that a second completion gets 409). */
+  completedAt?: string | null;
+  completedBy?: string | null;
 }
 
 export interface HistoryRecord {
@@ -156,6 +166,14 @@ export interface EventOutcome {
   openTasks: TaskRecord[];
   /** The task this event completed, which must still be open. */
   completedTask?: { id: string; by: string | null; variables: Record<string, unknown>; at: string };
+  /** The external task this event completed, which must still be open. */
+  completedExternalTask?: { id: string; by: string | null; at: string };
+  /** The incident this event retried, which must still be open; it is resolved with the event. */
+  retriedIncidentId?: string;
+  /** Resolve every open incident of the instance (it was cancelled). */
+  resolveIncidents?: boolean;
+  /** Writes of a business area caused by this event (e.g. the order row of a started instance). */
+  writes?: TransactionWrite[];
   /** The instance's subscriptions now; undefined when they are the ones last committed. */
   subscriptions?: SubscriptionRecord[];
   history: HistoryRecord[];
@@ -172,7 +190,7 @@ export interface EventOutcome {
 
 export class StoreConflict extends Error {
   constructor(
-    readonly reason: 'version' | 'task-not-open',
+    readonly reason: 'version' | 'task-not-open' | 'external-task-done' | 'incident-not-open',
     message: string,
   ) {
     super(message);

@@ -229,7 +229,7 @@ describe.each(databaseKinds)('game servers on %s', (kind) => {
     const base = new Date(Date.now() - 3 * 24 * 3600 * 1000);
     base.setUTCHours(10, 0, 0, 0);
     for (let i = 0; i < 12; i++) {
-      await t.service.store.gameServers.recordSweep(
+      await t.service.areas.gameServers.store.recordSweep(
         [
           {
             serverId: s.id,

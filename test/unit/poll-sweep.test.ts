@@ -1,8 +1,9 @@
 // The sweep's rules with stand-in providers (no sockets): bounded concurrency, one retry, a cut-off
 // for a provider that ignores its timeout, and a deadline for the whole sweep.
 import type { GameServerStatus, GameServerTarget, GameStatusProvider } from '../../src/connectors/game-status';
-import { pollSweep, type SweepTarget } from '../../src/domain/game-servers/poll-sweep';
-import { defaultSchedules } from '../../src/domain/default-schedules';
+import { pollSweep, type SweepTarget } from '../../src/areas/game-servers/poll-sweep';
+import { defaultSchedules } from '../../src/areas';
+import { loadConfig } from '../../src/config';
 
 const ONLINE: GameServerStatus = { online: true, playersOnline: 1, playersMax: 10, motd: 'hi', version: '1', latencyMs: 3, error: null, sourceCheckedAt: null };
 
@@ -89,7 +90,8 @@ test('servers not reached before the deadline are recorded as not polled, and no
 });
 
 test('defaultSchedules names each process and its configured cycle', () => {
-  expect(defaultSchedules({ gamePollCycle: 'R/PT30S', catalogueSyncCycle: 'R/P1D', crmSyncCycle: '*/15 * * * *' })).toEqual([
+  const config = loadConfig({ PROCFLOW_GAME_POLL_CYCLE: 'R/PT30S', PROCFLOW_CATALOGUE_SYNC_CYCLE: 'R/P1D', PROCFLOW_CRM_SYNC_CYCLE: '*/15 * * * *' });
+  expect(defaultSchedules(config)).toEqual([
     { name: 'game-server-monitor', processKey: 'gameServerMonitor', recurrence: 'R/PT30S' },
     { name: 'catalogue-sync', processKey: 'catalogueSync', recurrence: 'R/P1D' },
     { name: 'crm-sync', processKey: 'crmSync', recurrence: '*/15 * * * *' },

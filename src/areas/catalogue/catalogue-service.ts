@@ -5,12 +5,12 @@ import type { Logger } from 'winston';
 import type { CatalogueSource } from '../../connectors/catalogue-client';
 import type { CustomerSource } from '../../connectors/crm-client';
 import type { Clock } from '../../engine/clock';
-import type { Actor, ProcessRuntime } from '../../engine/process-runtime';
+import { requireCapability, type Actor } from '../../app/access';
+import type { ProcessStarts } from '../../app/process-starts';
 import type { ServiceCall } from '../../engine/service-registry';
-import type { CustomerRecord } from '../../store/customer-store';
-import type { ProductRecord } from '../../store/product-store';
-import type { Store } from '../../store/store';
-import type { SyncCounts, SyncKind, SyncRunRecord } from '../../store/sync-run-store';
+import type { CustomerRecord, CustomerStore } from './customer-store';
+import type { ProductRecord, ProductStore } from './product-store';
+import type { SyncCounts, SyncKind, SyncRunRecord, SyncRunStore } from './sync-run-store';
 import type { Page, PageQuery } from '../../store/types';
 
 export const CATALOGUE_SYNC_PROCESS = 'catalogueSync';
@@ -22,41 +22,47 @@ export interface SyncResult extends SyncCounts {
 
 export class CatalogueService {
   constructor(
-    private readonly store: Store,
-    private readonly runtime: ProcessRuntime,
+    private readonly store: { products: ProductStore; customers: CustomerStore; syncRuns: SyncRunStore },
+    private readonly starts: ProcessStarts,
     private readonly clock: Clock,
     private readonly catalogue: CatalogueSource,
     private readonly crm: CustomerSource,
     private readonly logger: Logger,
   ) {}
 
-  listProducts(filter: { q?: string }, page: PageQuery): Promise<Page<ProductRecord>> {
+  listProducts(actor: Actor, filter: { q?: string }, page: PageQuery): Promise<Page<ProductRecord>> {
+    requireCapability(actor, 'catalogue');
     return this.store.products.list(filter, page);
   }
 
-  listCustomers(filter: { q?: string }, page: PageQuery): Promise<Page<CustomerRecord>> {
+  listCustomers(actor: Actor, filter: { q?: string }, page: PageQuery): Promise<Page<CustomerRecord>> {
+    requireCapability(actor, 'catalogue');
     return this.store.customers.list(filter, page);
   }
 
-  async clearProducts(): Promise<number> {
+  async clearProducts(actor: Actor): Promise<number> {
+    requireCapability(actor, 'catalogue');
     const n = await this.store.products.clear();
     this.logger.info(`local product copy emptied (${n} rows)`);
     return n;
   }
 
-  async clearCustomers(): Promise<number> {
+  async clearCustomers(actor: Actor): Promise<number> {
+    requireCapability(actor, 'catalogue');
     const n = await this.store.customers.clear();
     this.logger.info(`local customer copy emptied (${n} rows)`);
     return n;
   }
 
-  syncRuns(filter: { kind?: SyncKind }, page: PageQuery): Promise<Page<SyncRunRecord>> {
+  syncRuns(actor: Actor, filter: { kind?: SyncKind }, page: PageQuery): Promise<Page<SyncRunRecord>> {
+    requireCapability(actor, 'catalogue');
     return this.store.syncRuns.list(filter, page);
   }
 
   /** Starts the sync process now; it has run (or stopped at an incident) when this resolves. */
   async startSync(kind: SyncKind, actor: Actor | null): Promise<string> {
-    const instance = await this.runtime.start(kind === 'products' ? CATALOGUE_SYNC_PROCESS : CRM_SYNC_PROCESS, { variables: { trigger: 'api' } }, actor);
+    if (actor) requireCapability(actor, 'catalogue');
+    const instance = await this.starts.startLatest(kind === 'products' ? CATALOGUE_SYNC_PROCESS : CRM_SYNC_PROCESS, { variables: { trigger: 'api' } }, actor);
     return instance.id;
   }
 

@@ -1,9 +1,9 @@
 // The local copy of the CRM's customers, keyed by customer account.
 import type { Knex } from 'knex';
 import { foldForSearch, hashOf, searchFilter, upsertByKey } from './keyed-upsert';
-import { toIso } from './row-codec';
+import { toIso } from '../../store/row-codec';
 import { insertSyncRun, type SyncCounts, type SyncRunRecord } from './sync-run-store';
-import type { Page, PageQuery } from './types';
+import type { Page, PageQuery } from '../../store/types';
 
 type Row = Record<string, unknown>;
 

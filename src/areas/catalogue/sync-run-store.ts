@@ -1,7 +1,7 @@
 // Sync runs: what each catalogue or CRM sync fetched, added, changed and left alone, or why it failed.
 import type { Knex } from 'knex';
-import { toIso } from './row-codec';
-import type { Page, PageQuery } from './types';
+import { toIso } from '../../store/row-codec';
+import type { Page, PageQuery } from '../../store/types';
 
 type Row = Record<string, unknown>;
 

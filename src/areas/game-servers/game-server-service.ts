@@ -2,12 +2,12 @@
 // sweep that the monitor process's service task runs.
 import crypto from 'node:crypto';
 import type { Logger } from 'winston';
+import { requireCapability, type Actor } from '../../app/access';
+import type { ProcessStarts } from '../../app/process-starts';
 import type { Clock } from '../../engine/clock';
-import type { Actor, ProcessRuntime } from '../../engine/process-runtime';
 import { AppError } from '../../errors/app-error';
-import type { GameServerProvider, GameServerRecord, NewGameServer, SampleRecord, StatusEventRecord } from '../../store/game-server-store';
-import type { Store } from '../../store/store';
 import type { Page, PageQuery } from '../../store/types';
+import type { GameServerProvider, GameServerRecord, GameServerStore, NewGameServer, SampleRecord, StatusEventRecord } from './game-server-store';
 import type { StatusNotifier } from '../../connectors/status-notifier';
 import { pollSweep, type Providers } from './poll-sweep';
 
@@ -45,8 +45,8 @@ export interface SweepSummary {
 
 export class GameServerService {
   constructor(
-    private readonly store: Store,
-    private readonly runtime: ProcessRuntime,
+    private readonly store: GameServerStore,
+    private readonly starts: ProcessStarts,
     private readonly clock: Clock,
     private readonly providers: Providers,
     private readonly notifier: StatusNotifier,
@@ -54,7 +54,8 @@ export class GameServerService {
     private readonly logger: Logger,
   ) {}
 
-  async add(input: NewServerInput): Promise<GameServerRecord> {
+  async add(actor: Actor, input: NewServerInput): Promise<GameServerRecord> {
+    requireCapability(actor, 'game-servers');
     const provider = input.provider ?? 'query';
     const game = input.game.trim().toLowerCase();
     const connector = this.providers[provider];
@@ -81,27 +82,35 @@ export class GameServerService {
       demo: false,
       createdAt: this.clock.now().toISOString(),
     };
-    const created = await this.store.gameServers.insert(server);
+    const created = await this.store.insert(server);
     if (!created) throw new AppError('GAME_SERVER_EXISTS', `a game server at <${host}:${port}> with provider <${provider}> is already registered`);
     return created;
   }
 
-  list(page: PageQuery): Promise<Page<GameServerRecord>> {
-    return this.store.gameServers.list(page);
+  list(actor: Actor, page: PageQuery): Promise<Page<GameServerRecord>> {
+    requireCapability(actor, 'game-servers');
+    return this.store.list(page);
   }
 
-  async get(id: string): Promise<GameServerRecord> {
-    const server = await this.store.gameServers.get(id);
+  async get(actor: Actor, id: string): Promise<GameServerRecord> {
+    requireCapability(actor, 'game-servers');
+    return this.find(id);
+  }
+
+  private async find(id: string): Promise<GameServerRecord> {
+    const server = await this.store.get(id);
     if (!server) throw new AppError('GAME_SERVER_NOT_FOUND', `game server <${id}> does not exist`);
     return server;
   }
 
-  async remove(id: string): Promise<void> {
-    if (!(await this.store.gameServers.delete(id))) throw new AppError('GAME_SERVER_NOT_FOUND', `game server <${id}> does not exist`);
+  async remove(actor: Actor, id: string): Promise<void> {
+    requireCapability(actor, 'game-servers');
+    if (!(await this.store.delete(id))) throw new AppError('GAME_SERVER_NOT_FOUND', `game server <${id}> does not exist`);
   }
 
-  async samples(id: string, range: { since?: string; until?: string; order: 'asc' | 'desc' }, page: PageQuery): Promise<Page<SampleRecord>> {
-    await this.get(id);
+  async samples(actor: Actor, id: string, range: { since?: string; until?: string; order: 'asc' | 'desc' }, page: PageQuery): Promise<Page<SampleRecord>> {
+    requireCapability(actor, 'game-servers');
+    await this.find(id);
     const now = this.clock.now();
     const until = range.until ?? now.toISOString();
     const since = range.since ?? new Date(new Date(until).getTime() - 24 * 3600 * 1000).toISOString();
@@ -110,16 +119,18 @@ export class GameServerService {
         errors: [{ pointer: '/since', message: 'must not be after until' }],
       });
     }
-    return this.store.gameServers.samples(id, { since, until, order: range.order }, page);
+    return this.store.samples(id, { since, until, order: range.order }, page);
   }
 
-  events(filter: { serverId?: string }, page: PageQuery): Promise<Page<StatusEventRecord>> {
-    return this.store.gameServers.events(filter, page);
+  events(actor: Actor, filter: { serverId?: string }, page: PageQuery): Promise<Page<StatusEventRecord>> {
+    requireCapability(actor, 'game-servers');
+    return this.store.events(filter, page);
   }
 
-  /** Starts the monitor process now; it has polled every server when this resolves. */
+  /** Starts the monitor process now (null: the service itself); it has polled every server when this resolves. */
   async pollNow(actor: Actor | null): Promise<string> {
-    const instance = await this.runtime.start(GAME_MONITOR_PROCESS, { variables: { trigger: 'api' } }, actor);
+    if (actor) requireCapability(actor, 'game-servers');
+    const instance = await this.starts.startLatest(GAME_MONITOR_PROCESS, { variables: { trigger: 'api' } }, actor);
     return instance.id;
   }
 
@@ -128,7 +139,7 @@ export class GameServerService {
   /** Polls every server and stores the samples; the status changes become events. */
   async sweep(processInstanceId: string | null): Promise<SweepSummary> {
     const t0 = Date.now();
-    const servers = await this.store.gameServers.all();
+    const servers = await this.store.all();
     const observations = await pollSweep(servers, this.providers, {
       concurrency: this.settings.concurrency,
       timeoutMs: this.settings.timeoutMs,
@@ -137,7 +148,7 @@ export class GameServerService {
       now: () => this.clock.now(),
     });
     const t1 = Date.now();
-    const events = await this.store.gameServers.recordSweep(observations, processInstanceId);
+    const events = await this.store.recordSweep(observations, processInstanceId);
     const t2 = Date.now();
     const online = observations.filter((o) => o.online).length;
     const summary = {
@@ -155,10 +166,10 @@ export class GameServerService {
 
   /** Delivers the status changes a poll found (e-mail, webhook, or just recorded). */
   async notify(processInstanceId: string | null): Promise<{ notified: number; delivery: string }> {
-    const events = await this.store.gameServers.undeliveredEvents(processInstanceId);
+    const events = await this.store.undeliveredEvents(processInstanceId);
     if (!events.length) return { notified: 0, delivery: 'nothing to deliver' };
     const delivery = await this.notifier.deliver(events);
-    await this.store.gameServers.markDelivered(
+    await this.store.markDelivered(
       events.map((e) => e.id),
       delivery,
       this.clock.now().toISOString(),
@@ -170,12 +181,12 @@ export class GameServerService {
   /** Rolls raw samples older than the retention into hourly rows. */
   async rollUp(): Promise<{ rolledUp: number }> {
     const before = new Date(this.clock.now().getTime() - this.settings.rawRetentionHours * 3600 * 1000).toISOString();
-    return { rolledUp: await this.store.gameServers.rollUp(before) };
+    return { rolledUp: await this.store.rollUp(before) };
   }
 
   /** Registers (or moves) the simulators' demo servers. */
   async registerDemoServers(servers: Array<{ name: string; game: string; host: string; port: number; provider: GameServerProvider }>): Promise<void> {
     const now = this.clock.now().toISOString();
-    await this.store.gameServers.upsertDemo(servers.map((s) => ({ ...s, id: crypto.randomUUID(), demo: true, createdAt: now })));
+    await this.store.upsertDemo(servers.map((s) => ({ ...s, id: crypto.randomUUID(), demo: true, createdAt: now })));
   }
 }

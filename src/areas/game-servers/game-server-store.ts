@@ -1,7 +1,7 @@
 // Game servers, their samples (raw, then rolled up per hour) and their status-change events.
 import type { Knex } from 'knex';
-import { toBool, toIso } from './row-codec';
-import type { Page, PageQuery } from './types';
+import { toBool, toIso } from '../../store/row-codec';
+import type { Page, PageQuery } from '../../store/types';
 
 type Row = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // deadline for the whole sweep, so that a bad server costs at most its own attempts and never
 // holds up the others.
 import type { GameServerStatus, GameStatusProvider } from '../../connectors/game-status';
-import type { GameServerProvider, Observation } from '../../store/game-server-store';
+import type { GameServerProvider, Observation } from './game-server-store';
 
 export interface SweepTarget {
   id: string;

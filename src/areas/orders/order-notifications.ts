@@ -5,8 +5,7 @@ import type { Logger } from 'winston';
 import type { MailAttachment, Mailer } from '../../connectors/mailer';
 import type { Clock } from '../../engine/clock';
 import type { ServiceCall } from '../../engine/service-registry';
-import type { NotificationRecord, OrderRecord, QuoteRecord } from '../../store/order-store';
-import type { Store } from '../../store/store';
+import type { NotificationRecord, OrderRecord, OrderStore, QuoteRecord } from './order-store';
 import { formatEuros } from './quote-document';
 
 export const NOTIFICATION_KINDS = ['order-rejected', 'quote-rejected', 'quote', 'quote-reminder', 'quote-expired', 'service-done'] as const;
@@ -112,14 +111,14 @@ export function composeNotification(
 
 export class OrderNotifier {
   constructor(
-    private readonly store: Store,
+    private readonly orders: OrderStore,
     private readonly mailer: Mailer | null,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
   async notify(order: OrderRecord, call: ServiceCall, message: Notification): Promise<NotificationRecord> {
-    const record = await this.store.orders.claimNotification({
+    const record = await this.orders.claimNotification({
       orderId: order.id,
       processInstanceId: call.processInstanceId,
       activityId: call.activityId,
@@ -134,7 +133,7 @@ export class OrderNotifier {
     const meta = { order: order.id, orderNumber: order.number, kind: message.kind, to: order.email };
     if (!this.mailer) {
       const at = this.clock.now().toISOString();
-      await this.store.orders.markNotification(record.id, 'recorded', at, null);
+      await this.orders.markNotification(record.id, 'recorded', at, null);
       this.logger.info(`notification <${message.kind}> of order ${order.number} recorded, not mailed: PROCFLOW_SMTP_URL is not set`, meta);
       return { ...record, state: 'recorded', sentAt: at };
     }
@@ -146,7 +145,7 @@ export class OrderNotifier {
       ...(message.attachments ? { attachments: message.attachments } : {}),
     });
     const at = this.clock.now().toISOString();
-    await this.store.orders.markNotification(record.id, 'sent', at, messageId);
+    await this.orders.markNotification(record.id, 'sent', at, messageId);
     this.logger.info(`notification <${message.kind}> of order ${order.number} mailed`, { ...meta, messageId });
     return { ...record, state: 'sent', messageId, sentAt: at };
   }

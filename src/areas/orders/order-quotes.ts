@@ -2,8 +2,7 @@
 // idempotent: the row is reserved first (its seq fixes the number), then priced and rendered;
 // a run that finds the row finished returns it, one that finds it unfinished finishes it.
 import type { Clock } from '../../engine/clock';
-import type { OrderRecord, QuoteRecord } from '../../store/order-store';
-import type { Store } from '../../store/store';
+import type { OrderRecord, OrderStore, QuoteRecord } from './order-store';
 import { priceOrder, type ProductPrices } from './pricing';
 import { renderQuotePdf, renderQuoteText, type QuoteContent } from './quote-document';
 
@@ -13,16 +12,16 @@ export function quoteNumber(seq: number, createdAt: string): string {
 
 export class OrderQuotes {
   constructor(
-    private readonly store: Store,
+    private readonly orders: OrderStore,
     private readonly prices: ProductPrices,
     private readonly defaultUnitPrice: number,
     private readonly clock: Clock,
   ) {}
 
   async ensure(order: OrderRecord, processInstanceId: string): Promise<QuoteRecord> {
-    const existing = await this.store.orders.quoteOf(order.id);
+    const existing = await this.orders.quoteOf(order.id);
     if (existing?.number) return existing;
-    const reserved = existing ?? (await this.store.orders.reserveQuote(order.id, processInstanceId, this.clock.now().toISOString()));
+    const reserved = existing ?? (await this.orders.reserveQuote(order.id, processInstanceId, this.clock.now().toISOString()));
     const priced = await priceOrder(order.items, this.prices, this.defaultUnitPrice);
     const content: QuoteContent = {
       number: quoteNumber(reserved.seq, reserved.createdAt),
@@ -30,7 +29,7 @@ export class OrderQuotes {
       order: { number: order.number, customerName: order.customerName, email: order.email },
       ...priced,
     };
-    return this.store.orders.writeQuote(order.id, {
+    return this.orders.writeQuote(order.id, {
       number: content.number,
       currency: priced.currency,
       totalCents: priced.totalCents,

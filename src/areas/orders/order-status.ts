@@ -1,7 +1,7 @@
 // An order's status, read from its process instance (processes/order-fulfilment.bpmn): the
 // decisions taken so far (form variables) say how it ended or how far it got, and where the
 // instance waits says which step is open. Never stored, so it cannot disagree with the instance.
-import type { OrderInstanceState } from '../../store/order-store';
+import type { OrderInstanceState } from './order-store';
 
 export const ORDER_STATUSES = [
   'awaiting_validation',

@@ -1,9 +1,10 @@
 // Orders, their quotes and their notifications to the client. An order is read together with
 // the columns of its process instance that its status is derived from (state, waits, variables).
 import type { Knex } from 'knex';
-import { toHistory } from './history-store';
-import { parseJson, toIso } from './row-codec';
-import type { HistoryRecord, InstanceState, Page, PageQuery, WaitingAt } from './types';
+import { toHistory } from '../../store/history-store';
+import { parseJson, toIso } from '../../store/row-codec';
+import type { Dialect } from '../../store/database';
+import type { HistoryRecord, InstanceState, Page, PageQuery, TransactionWrite, WaitingAt } from '../../store/types';
 
 type Row = Record<string, unknown>;
 
@@ -158,14 +159,38 @@ function toNotification(r: Row): NotificationRecord {
 }
 
 export class OrderStore {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: Dialect,
+  ) {}
 
   // ----- orders -----
 
   /** Inserts an order and returns its number (the integer the prototype's routes use). */
-  async insert(order: Omit<OrderRecord, 'number'>): Promise<number> {
-    const [row] = await this.knex<Row>('orders')
-      .insert({
+  /**
+   * Reserves the next order number from the orders table's own counter (the serial's sequence on
+   * Postgres, sqlite_sequence on SQLite), outside any event: a crash after it leaves only a gap.
+   */
+  async reserveNumber(): Promise<number> {
+    if (this.dialect === 'postgres') {
+      const result = await this.knex.raw<{ rows: Array<{ n: string }> }>("select nextval(pg_get_serial_sequence('orders', 'number')) as n");
+      return Number(result.rows[0]?.n);
+    }
+    return this.knex.transaction(async (trx) => {
+      const row: Row | undefined = await trx('sqlite_sequence').where({ name: 'orders' }).first('seq');
+      const max: Row | undefined = await trx('orders').max({ m: 'number' }).first();
+      const next = Math.max(Number(row?.seq ?? 0), Number(max?.m ?? 0)) + 1;
+      if (row) await trx('sqlite_sequence').where({ name: 'orders' }).update({ seq: next });
+      else await trx('sqlite_sequence').insert({ name: 'orders', seq: next });
+      return next;
+    });
+  }
+
+  /** The order row, written in the transaction of the event that starts its instance. */
+  insertIn(order: OrderRecord): TransactionWrite {
+    return async (trx) => {
+      await trx('orders').insert({
+        number: order.number,
         id: order.id,
         customer_name: order.customerName,
         email: order.email,
@@ -174,17 +199,8 @@ export class OrderStore {
         process_instance_id: order.processInstanceId,
         placed_by: order.placedBy,
         created_at: order.createdAt,
-      })
-      .returning('number');
-    return Number(row?.number);
-  }
-
-  async attachInstance(orderId: string, processInstanceId: string): Promise<void> {
-    await this.knex('orders').where({ id: orderId }).update({ process_instance_id: processInstanceId });
-  }
-
-  async delete(orderId: string): Promise<void> {
-    await this.knex('orders').where({ id: orderId }).delete();
+      });
+    };
   }
 
   private views(): Knex.QueryBuilder {

@@ -1,6 +1,6 @@
 // What an order costs: each item at the product catalogue's unit price when the item names a
 // product the catalogue knows, else at the configured price rule. Amounts are integer cents.
-import type { OrderItem, QuoteLine } from '../../store/order-store';
+import type { OrderItem, QuoteLine } from './order-store';
 
 /** The product catalogue as pricing sees it: a unit price (in euros) by product code, if known. */
 export interface ProductPrices {

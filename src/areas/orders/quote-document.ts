@@ -2,7 +2,7 @@
 // wrote to quote_<id>.txt, now numbered) and the same content as a PDF. Both depend only on the
 // quote's data, so rendering again gives the same bytes.
 import PDFDocument from 'pdfkit';
-import type { QuoteLine } from '../../store/order-store';
+import type { QuoteLine } from './order-store';
 
 export interface QuoteContent {
   number: string;

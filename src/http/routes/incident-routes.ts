@@ -1,6 +1,6 @@
 // Incidents (admin): list, and retry the failed step.
 import { Router } from 'express';
-import { requireAdmin, route } from '../auth';
+import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
 import { incidentQuery } from '../schemas';
 import { parseWith } from '../validation';
@@ -8,23 +8,17 @@ import { incidentView, instanceView } from '../views';
 
 export function incidentRoutes(ctx: HttpContext): Router {
   const r = Router();
-  r.get(
-    '/incidents',
-    route(async (req, res) => {
-      requireAdmin(res);
-      const q = parseWith(incidentQuery, req.query, 'query');
-      const page = await ctx.store.incidents.list(q, { limit: q.limit, offset: q.offset });
-      res.json({ items: page.items.map(incidentView), total: page.total });
-    }),
-  );
-  r.post(
-    '/incidents/:id/retry',
-    route(async (req, res) => {
-      const user = requireAdmin(res);
-      const instance = await ctx.runtime.retryIncident(String(req.params.id), user);
-      const counts = await ctx.store.instances.openIncidentCounts([instance.id]);
-      res.json({ processInstance: instanceView(instance, counts.get(instance.id) ?? 0) });
-    }),
-  );
+  const incidents = ctx.app.incidents;
+
+  r.get('/incidents', async (req, res) => {
+    const { limit, offset, ...filter } = parseWith(incidentQuery, req.query, 'query');
+    const page = await incidents.list(currentUser(res), filter, { limit, offset });
+    res.json({ items: page.items.map(incidentView), total: page.total });
+  });
+
+  r.post('/incidents/:id/retry', async (req, res) => {
+    res.json({ processInstance: instanceView(await incidents.retry(currentUser(res), String(req.params.id))) });
+  });
+
   return r;
 }

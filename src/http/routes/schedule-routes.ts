@@ -1,7 +1,7 @@
 // The service clock and the scheduler.
 import { Router } from 'express';
-import type { ScheduleRecord } from '../../store/schedule-store';
-import { currentUser, requireAdmin, route } from '../auth';
+import type { ScheduleRecord } from '../../app/records';
+import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
 import { clockBody, scheduleBody } from '../schemas';
 import { parseWith } from '../validation';
@@ -24,52 +24,35 @@ function scheduleView(s: ScheduleRecord) {
 
 export function scheduleRoutes(ctx: HttpContext): Router {
   const r = Router();
+  const schedules = ctx.app.schedules;
 
-  r.get(
-    '/clock',
-    route(async (_req, res) => {
-      currentUser(res);
-      await ctx.clockSync.refresh();
-      res.json({ now: ctx.clock.now().toISOString(), speed: ctx.clock.speed });
-    }),
-  );
+  r.get('/clock', async (_req, res) => {
+    currentUser(res);
+    res.json(await schedules.readClock());
+  });
 
-  r.put(
-    '/clock',
-    route(async (req, res) => {
-      requireAdmin(res);
-      const body = parseWith(clockBody, req.body ?? {});
-      await ctx.clockSync.set({ ...(body.speed !== undefined ? { speed: body.speed } : {}), ...(body.now ? { now: new Date(body.now) } : {}) });
-      res.json({ now: ctx.clock.now().toISOString(), speed: ctx.clock.speed });
-    }),
-  );
+  r.put('/clock', async (req, res) => {
+    const user = currentUser(res);
+    const body = parseWith(clockBody, req.body ?? {});
+    res.json(await schedules.setClock(user, { ...(body.speed !== undefined ? { speed: body.speed } : {}), ...(body.now ? { now: new Date(body.now) } : {}) }));
+  });
 
-  r.get(
-    '/schedules',
-    route(async (_req, res) => {
-      currentUser(res);
-      const items = (await ctx.scheduler.list()).map(scheduleView);
-      res.json({ items, total: items.length });
-    }),
-  );
+  r.get('/schedules', async (_req, res) => {
+    currentUser(res);
+    const items = (await schedules.list()).map(scheduleView);
+    res.json({ items, total: items.length });
+  });
 
-  r.post(
-    '/schedules',
-    route(async (req, res) => {
-      requireAdmin(res);
-      const body = parseWith(scheduleBody, req.body ?? {});
-      res.status(201).json(scheduleView(await ctx.scheduler.create(body)));
-    }),
-  );
+  r.post('/schedules', async (req, res) => {
+    const user = currentUser(res);
+    const body = parseWith(scheduleBody, req.body ?? {});
+    res.status(201).json(scheduleView(await schedules.create(user, body)));
+  });
 
-  r.delete(
-    '/schedules/:id',
-    route(async (req, res) => {
-      requireAdmin(res);
-      await ctx.scheduler.delete(String(req.params.id));
-      res.status(204).end();
-    }),
-  );
+  r.delete('/schedules/:id', async (req, res) => {
+    await schedules.delete(currentUser(res), String(req.params.id));
+    res.status(204).end();
+  });
 
   return r;
 }

@@ -1,15 +1,13 @@
 // /api/game-servers: register, list with the latest status, delete (with samples), samples,
 // status-change events, and poll now. Group `ops` (or admin).
 import { Router } from 'express';
-import type { GameServerRecord, SampleRecord } from '../../store/game-server-store';
-import { route } from '../auth';
-import type { HttpContext } from '../context';
-import { gameEventsQuery, gameServerBody, samplesQuery } from '../monitoring-schemas';
-import { requireGroup } from '../require-group';
-import { pageQuery } from '../schemas';
-import { parseWith } from '../validation';
-
-export const GAME_SERVER_GROUPS = ['ops'];
+import type { GameServerService } from '../game-server-service';
+import type { GameServerRecord, SampleRecord } from '../game-server-store';
+import { currentUser } from '../../../http/auth';
+import type { HttpContext } from '../../../http/context';
+import { gameEventsQuery, gameServerBody, samplesQuery } from './game-server-schemas';
+import { pageQuery } from '../../../http/schemas';
+import { parseWith } from '../../../http/validation';
 
 export function gameServerView(s: GameServerRecord) {
   return {
@@ -45,73 +43,52 @@ function sampleView(s: SampleRecord) {
   };
 }
 
-export function gameServerRoutes(ctx: HttpContext): Router {
+export function gameServerRoutes(_ctx: HttpContext, gameServers: GameServerService): Router {
   const r = Router();
-  const gameServers = ctx.domains.gameServers;
 
-  r.get(
-    '/game-servers',
-    route(async (req, res) => {
-      requireGroup(res, ...GAME_SERVER_GROUPS);
-      const q = parseWith(pageQuery, req.query, 'query');
-      const page = await gameServers.list(q);
-      res.json({ items: page.items.map(gameServerView), total: page.total });
-    }),
-  );
-  r.post(
-    '/game-servers',
-    route(async (req, res) => {
-      requireGroup(res, ...GAME_SERVER_GROUPS);
-      const body = parseWith(gameServerBody, req.body ?? {});
-      const server = await gameServers.add(body);
-      res.status(201).location(`/api/game-servers/${server.id}`).json(gameServerView(server));
-    }),
-  );
+  r.get('/game-servers', async (req, res) => {
+    const user = currentUser(res);
+    const q = parseWith(pageQuery, req.query, 'query');
+    const page = await gameServers.list(user, q);
+    res.json({ items: page.items.map(gameServerView), total: page.total });
+  });
+  r.post('/game-servers', async (req, res) => {
+    const user = currentUser(res);
+    const body = parseWith(gameServerBody, req.body ?? {});
+    const server = await gameServers.add(user, body);
+    res.status(201).location(`/api/game-servers/${server.id}`).json(gameServerView(server));
+  });
   // Before /game-servers/:id so that "poll" and "events" are not taken for ids.
-  r.post(
-    '/game-servers/poll',
-    route(async (_req, res) => {
-      const user = requireGroup(res, ...GAME_SERVER_GROUPS);
-      const processInstanceId = await gameServers.pollNow(user);
-      res.status(202).json({ processInstanceId });
-    }),
-  );
-  r.get(
-    '/game-servers/events',
-    route(async (req, res) => {
-      requireGroup(res, ...GAME_SERVER_GROUPS);
-      const q = parseWith(gameEventsQuery, req.query, 'query');
-      const page = await gameServers.events(q.serverId ? { serverId: q.serverId } : {}, q);
-      res.json(page);
-    }),
-  );
-  r.get(
-    '/game-servers/:id',
-    route(async (req, res) => {
-      requireGroup(res, ...GAME_SERVER_GROUPS);
-      res.json(gameServerView(await gameServers.get(String(req.params.id))));
-    }),
-  );
-  r.delete(
-    '/game-servers/:id',
-    route(async (req, res) => {
-      requireGroup(res, ...GAME_SERVER_GROUPS);
-      await gameServers.remove(String(req.params.id));
-      res.status(204).end();
-    }),
-  );
-  r.get(
-    '/game-servers/:id/samples',
-    route(async (req, res) => {
-      requireGroup(res, ...GAME_SERVER_GROUPS);
-      const q = parseWith(samplesQuery, req.query, 'query');
-      const page = await gameServers.samples(
-        String(req.params.id),
-        { ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), order: q.order },
-        { limit: q.limit, offset: q.offset },
-      );
-      res.json({ items: page.items.map(sampleView), total: page.total });
-    }),
-  );
+  r.post('/game-servers/poll', async (_req, res) => {
+    const user = currentUser(res);
+    const processInstanceId = await gameServers.pollNow(user);
+    res.status(202).json({ processInstanceId });
+  });
+  r.get('/game-servers/events', async (req, res) => {
+    const user = currentUser(res);
+    const q = parseWith(gameEventsQuery, req.query, 'query');
+    const page = await gameServers.events(user, q.serverId ? { serverId: q.serverId } : {}, q);
+    res.json(page);
+  });
+  r.get('/game-servers/:id', async (req, res) => {
+    const user = currentUser(res);
+    res.json(gameServerView(await gameServers.get(user, String(req.params.id))));
+  });
+  r.delete('/game-servers/:id', async (req, res) => {
+    const user = currentUser(res);
+    await gameServers.remove(user, String(req.params.id));
+    res.status(204).end();
+  });
+  r.get('/game-servers/:id/samples', async (req, res) => {
+    const user = currentUser(res);
+    const q = parseWith(samplesQuery, req.query, 'query');
+    const page = await gameServers.samples(
+      user,
+      String(req.params.id),
+      { ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), order: q.order },
+      { limit: q.limit, offset: q.offset },
+    );
+    res.json({ items: page.items.map(sampleView), total: page.total });
+  });
   return r;
 }

@@ -2,14 +2,14 @@
 // anonymous callers only when PROCFLOW_LEGACY_ROUTES_OPEN=true; otherwise they need a bearer
 // token like /api (and a client sees only its own orders there too).
 import express, { Router, type RequestHandler, type Response } from 'express';
-import { AppError } from '../../errors/app-error';
-import type { OrderDetails } from '../../domain/orders/order-service';
-import type { OrderStatus } from '../../domain/orders/order-status';
-import { formatEuros } from '../../domain/orders/quote-document';
-import { authenticate, route, type AuthedUser } from '../auth';
-import type { HttpContext } from '../context';
-import { legacyPlaceOrderBody } from '../order-schemas';
-import { parseWith } from '../validation';
+import { AppError } from '../../../errors/app-error';
+import type { OrderDetails, OrderService } from '../order-service';
+import type { OrderStatus } from '../order-status';
+import { formatEuros } from '../quote-document';
+import { authenticate, type AuthedUser } from '../../../http/auth';
+import type { HttpContext } from '../../../http/context';
+import { legacyPlaceOrderBody } from './order-schemas';
+import { parseWith } from '../../../http/validation';
 
 export const ORDER_RECEIVED = 'Commande reçue, en attente de validation';
 
@@ -74,7 +74,7 @@ function quoteMessage(d: OrderDetails): string {
 
 /** With the routes open, a caller may still send a token (a client placing its own order). */
 function optionalAuthenticate(ctx: HttpContext): RequestHandler {
-  const auth = authenticate(ctx.users);
+  const auth = authenticate(ctx.app.users);
   return (req, res, next) => (req.headers.authorization ? auth(req, res, next) : next());
 }
 
@@ -82,38 +82,28 @@ function caller(res: Response): AuthedUser | null {
   return (res.locals.user as AuthedUser | undefined) ?? null;
 }
 
-export function legacyOrderRoutes(ctx: HttpContext): Router {
+export function legacyOrderRoutes(ctx: HttpContext, orders: OrderService): Router {
   const r = Router();
-  const orders = ctx.domains.orders;
-  const auth = ctx.config.legacyRoutesOpen ? optionalAuthenticate(ctx) : authenticate(ctx.users);
+  const auth = ctx.config.legacyRoutesOpen ? optionalAuthenticate(ctx) : authenticate(ctx.app.users);
   const json = express.json({ limit: ctx.config.maxBodyBytes });
 
-  r.post(
-    '/place_order',
-    json,
-    auth,
-    route(async (req, res) => {
-      const body = parseWith(legacyPlaceOrderBody, req.body ?? {});
-      // The prototype's order was one service for a named customer.
-      const items = body.items ?? [{ description: 'Prestation', quantity: 1 }];
-      const placed = await orders.place({ customerName: body.name, email: body.email, items }, caller(res));
-      res.json({ message: ORDER_RECEIVED, order_id: placed.order.number });
-    }),
-  );
+  r.post('/place_order', json, auth, async (req, res) => {
+    const body = parseWith(legacyPlaceOrderBody, req.body ?? {});
+    // The prototype's order was one service for a named customer.
+    const items = body.items ?? [{ description: 'Prestation', quantity: 1 }];
+    const placed = await orders.place({ customerName: body.name, email: body.email, items }, caller(res));
+    res.json({ message: ORDER_RECEIVED, order_id: placed.order.number });
+  });
 
   const check = (path: string, message: (d: OrderDetails) => string) =>
-    r.get(
-      `/${path}/:id`,
-      auth,
-      route(async (req, res) => {
-        const raw = String(req.params.id);
-        if (!/^\d{1,15}$/.test(raw)) throw new AppError('ORDER_NOT_FOUND', `Commande ${raw} introuvable`);
-        const details = await orders.get({ number: Number(raw) }, caller(res)).catch((err: unknown) => {
-          throw err instanceof AppError && err.code === 'ORDER_NOT_FOUND' ? new AppError('ORDER_NOT_FOUND', `Commande ${raw} introuvable`) : err;
-        });
-        res.json({ message: message(details) });
-      }),
-    );
+    r.get(`/${path}/:id`, auth, async (req, res) => {
+      const raw = String(req.params.id);
+      if (!/^\d{1,15}$/.test(raw)) throw new AppError('ORDER_NOT_FOUND', `Commande ${raw} introuvable`);
+      const details = await orders.get({ number: Number(raw) }, caller(res)).catch((err: unknown) => {
+        throw err instanceof AppError && err.code === 'ORDER_NOT_FOUND' ? new AppError('ORDER_NOT_FOUND', `Commande ${raw} introuvable`) : err;
+      });
+      res.json({ message: message(details) });
+    });
   check('check_order', (d) => CHECK_ORDER[d.status]);
   check('check_quote', quoteMessage);
   check('check_realization', (d) => CHECK_REALIZATION[d.status]);

@@ -1,7 +1,7 @@
 // Request and answer schemas of the orders API and of the prototype's routes (docs/orders.md).
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../domain/orders/order-status';
-import { pageQuery } from './schemas';
+import { ORDER_STATUSES } from '../order-status';
+import { pageQuery } from '../../../http/schemas';
 
 export const orderItemSchema = z
   .object({

@@ -1,0 +1,143 @@
+// Who may see and do what: the one place that answers every "may this caller …" question, for
+// the core resources and for every business area. Use cases ask here; nothing else decides.
+import { AppError } from '../errors/app-error';
+import type { InstanceRecord, TaskRecord } from '../store/types';
+
+/** A signed-in user as the use cases see it. */
+export interface Actor {
+  name: string;
+  groups: string[];
+}
+
+/** An authenticated caller (the HTTP edge also knows the user's id). */
+export interface AuthedActor extends Actor {
+  id: string;
+}
+
+export const ADMIN_GROUP = 'admin';
+/** Group of the external workers that do service tasks without a handler in code. */
+export const WORKER_GROUP = 'workers';
+export const OPS_GROUP = 'ops';
+export const SALES_GROUP = 'sales';
+export const CLIENT_GROUP = 'client';
+export const SUPPLIER_GROUP = 'supplier';
+
+/** Things only certain groups may do; `admin` may always. */
+export type Capability = 'deploy' | 'incidents' | 'users' | 'stats' | 'clock:set' | 'schedules:manage' | 'external-tasks' | 'game-servers' | 'catalogue';
+
+const CAPABILITY_GROUPS: Record<Capability, readonly string[]> = {
+  deploy: [],
+  incidents: [],
+  users: [],
+  stats: [],
+  'clock:set': [],
+  'schedules:manage': [],
+  'external-tasks': [WORKER_GROUP],
+  'game-servers': [OPS_GROUP],
+  catalogue: [SALES_GROUP],
+};
+
+export function isAdmin(actor: Actor | null): boolean {
+  return actor?.groups.includes(ADMIN_GROUP) ?? false;
+}
+
+function inAnyGroup(actor: Actor, groups: readonly string[]): boolean {
+  return isAdmin(actor) || groups.some((g) => actor.groups.includes(g));
+}
+
+/** Throws FORBIDDEN unless the actor holds the capability. */
+export function requireCapability(actor: Actor, capability: Capability): void {
+  const groups = CAPABILITY_GROUPS[capability];
+  if (inAnyGroup(actor, groups)) return;
+  if (!groups.length) throw new AppError('FORBIDDEN', `user <${actor.name}> is not in group <${ADMIN_GROUP}>`);
+  throw new AppError('FORBIDDEN', `user <${actor.name}> is in none of the groups <${[ADMIN_GROUP, ...groups].join('>, <')}>`);
+}
+
+// ----- tasks -----
+
+/** A user may act on a task assigned to it, or an unassigned task of one of its groups. */
+export function mayActOnTask(actor: Actor, task: TaskRecord): boolean {
+  if (isAdmin(actor)) return true;
+  if (task.assignee) return task.assignee === actor.name;
+  return task.candidateGroups.some((g) => actor.groups.includes(g));
+}
+
+/** What a user sees of tasks: those it may act on, and those it completed. */
+export function maySeeTask(actor: Actor, task: TaskRecord): boolean {
+  return mayActOnTask(actor, task) || task.completedBy === actor.name;
+}
+
+/** The task list's filter for a user (undefined: every task). */
+export function taskListScope(actor: Actor): { name: string; groups: string[] } | undefined {
+  return isAdmin(actor) ? undefined : { name: actor.name, groups: actor.groups };
+}
+
+export function requireActOnTask(actor: Actor, task: TaskRecord): void {
+  if (mayActOnTask(actor, task)) return;
+  throw new AppError(
+    'NOT_A_CANDIDATE',
+    `user <${actor.name}> may not act on task <${task.id}> (candidate groups: ${task.candidateGroups.join(', ') || 'none'}; assignee: ${task.assignee ?? 'none'})`,
+  );
+}
+
+/** Claiming: the task must be open and free (or the caller's already), and the caller a candidate. */
+export function requireClaim(actor: Actor, task: TaskRecord): void {
+  if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${task.id}> is ${task.state}`);
+  if (task.assignee && task.assignee !== actor.name) throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> is claimed by <${task.assignee}>`);
+  if (!mayActOnTask(actor, task)) throw new AppError('NOT_A_CANDIDATE', `user <${actor.name}> is not a candidate for task <${task.id}>`);
+}
+
+// ----- process instances -----
+
+/** The instance list's filter for a user (undefined: every instance). */
+export function instanceListScope(actor: Actor): { startedBy: string } | undefined {
+  return isAdmin(actor) ? undefined : { startedBy: actor.name };
+}
+
+/**
+ * A user sees an instance it started, or one where it has (or had) a task; `tasksOf` is asked
+ * only when the cheaper rules do not decide.
+ */
+export async function maySeeInstance(actor: Actor, instance: InstanceRecord, tasksOf: () => Promise<TaskRecord[]>): Promise<boolean> {
+  if (isAdmin(actor) || instance.startedBy === actor.name) return true;
+  return (await tasksOf()).some((t) => maySeeTask(actor, t));
+}
+
+export function requireCancel(actor: Actor, instance: InstanceRecord): void {
+  if (isAdmin(actor) || instance.startedBy === actor.name) return;
+  throw new AppError('FORBIDDEN', `user <${actor.name}> may not cancel instance <${instance.id}>`);
+}
+
+// ----- orders -----
+
+/** Staff see every order and its quote as soon as it exists; null is an anonymous legacy caller. */
+export function isOrderStaff(actor: Actor | null): boolean {
+  return actor !== null && (isAdmin(actor) || actor.groups.includes(SUPPLIER_GROUP));
+}
+
+/** The orders a caller may see: all (staff, anonymous legacy caller) or those of one client. */
+export function orderScope(actor: Actor | null): { clientUser?: string } {
+  if (actor === null || isOrderStaff(actor)) return {};
+  if (actor.groups.includes(CLIENT_GROUP)) return { clientUser: actor.name };
+  throw new AppError(
+    'FORBIDDEN',
+    `user <${actor.name}> is in none of the groups <${CLIENT_GROUP}>, <${SUPPLIER_GROUP}>, <${ADMIN_GROUP}>: orders are not for it`,
+  );
+}
+
+/** A client sees its quote once it was sent; staff as soon as it has a number. */
+export function maySeeQuote(actor: Actor | null, quote: { number: string | null; sentAt: string | null }): boolean {
+  return quote.number !== null && (isOrderStaff(actor) || quote.sentAt !== null);
+}
+
+/**
+ * For whom an order is placed: staff may name any client user (or nobody); a client only itself;
+ * an anonymous legacy caller places an order for nobody.
+ */
+export function orderClientFor(actor: Actor | null, requested: string | undefined): { clientUser: string | null; mustBeClient?: string } {
+  if (actor === null) return { clientUser: null };
+  if (isOrderStaff(actor)) return requested ? { clientUser: requested, mustBeClient: requested } : { clientUser: null };
+  const own = orderScope(actor).clientUser as string;
+  if (requested && requested !== own) throw new AppError('FORBIDDEN', `client <${own}> may place orders for itself only, not for <${requested}>`);
+  return { clientUser: own };
+}

@@ -1,0 +1,57 @@
+// The application layer assembled: one use-case module per resource. HTTP routes and the job
+// executor call only these; the rules (access, validation, which instance an event goes to)
+// live in them and in access.ts.
+import type { Deployer } from '../engine/deployer';
+import type { ClockSync } from './clock-sync';
+import type { AppContext } from './context';
+import { Definitions } from './definitions';
+import { ExternalTasks } from './external-tasks';
+import { Incidents } from './incidents';
+import { Instances } from './instances';
+import { Jobs } from './jobs';
+import { Messages } from './messages';
+import { ProcessStarts } from './process-starts';
+import type { Scheduler } from './scheduler';
+import { Schedules } from './schedules';
+import { Stats } from './stats';
+import { Tasks } from './tasks';
+import type { UserDirectory } from './user-directory';
+import { Users } from './users';
+
+export interface Application {
+  definitions: Definitions;
+  instances: Instances;
+  tasks: Tasks;
+  messages: Messages;
+  externalTasks: ExternalTasks;
+  incidents: Incidents;
+  users: Users;
+  schedules: Schedules;
+  stats: Stats;
+  jobs: Jobs;
+  starts: ProcessStarts;
+  /** Database reachable and every migration (the core's and the areas') applied. */
+  ready(): Promise<boolean>;
+}
+
+export function createApplication(
+  ctx: AppContext,
+  parts: { deployer: Deployer; scheduler: Scheduler; clockSync: ClockSync; users: UserDirectory },
+): Application {
+  const starts = new ProcessStarts(ctx);
+  const instances = new Instances(ctx);
+  return {
+    definitions: new Definitions(ctx, parts.deployer, starts, instances),
+    instances,
+    tasks: new Tasks(ctx, instances),
+    messages: new Messages(ctx, instances, starts),
+    externalTasks: new ExternalTasks(ctx, instances),
+    incidents: new Incidents(ctx, instances),
+    users: new Users(parts.users),
+    schedules: new Schedules(parts.scheduler, parts.clockSync, ctx.clock),
+    stats: new Stats(ctx),
+    jobs: new Jobs(ctx, starts, parts.scheduler, parts.clockSync),
+    starts,
+    ready: () => ctx.store.ready(),
+  };
+}

@@ -1,0 +1,70 @@
+// Carrying out a due job, whichever node leased it: a schedule's start, a timer, a service-task
+// retry. Each goes through the same five steps as any event and its row is deleted in that
+// event's transaction; a job that could not be carried out is given back with the backoff of
+// the one retry policy (engine/retry-policy.ts).
+import { AppError } from '../errors/app-error';
+import type { Clock } from '../engine/clock';
+import { jobBackoffMs } from '../engine/retry-policy';
+import type { JobRecord } from '../store/job-store';
+import type { AppContext } from './context';
+import type { ProcessStarts } from './process-starts';
+import type { ClockSync } from './clock-sync';
+import type { Scheduler } from './scheduler';
+
+/** Errors meaning the job's target is gone: the job is dropped, not retried. */
+const NOTHING_LEFT = new Set(['INSTANCE_ENDED', 'INSTANCE_NOT_FOUND', 'DEFINITION_NOT_FOUND', 'DEFINITION_NOT_EXECUTABLE', 'NOT_FOUND']);
+
+export class Jobs {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly starts: ProcessStarts,
+    private readonly scheduler: Scheduler,
+    private readonly clockSync: ClockSync,
+  ) {}
+
+  get clock(): Clock {
+    return this.clockSync.clock;
+  }
+
+  /** Follows the shared clock, turns due schedule firings into start jobs, and leases due jobs. */
+  async acquire(owner: string, leaseMs: number, batch: number): Promise<JobRecord[]> {
+    await this.clockSync.refresh();
+    await this.scheduler.claimDue();
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + leaseMs * this.clock.speed).toISOString();
+    return this.ctx.store.jobs.acquire(owner, now.toISOString(), leaseUntil, batch);
+  }
+
+  /** Carries out one leased job; a failure gives it back for later (it never throws). */
+  async run(job: JobRecord, owner: string): Promise<void> {
+    try {
+      await this.dispatch(job);
+    } catch (err) {
+      if (err instanceof AppError && NOTHING_LEFT.has(err.code)) {
+        this.ctx.logger.info('job has nothing left to do', { job: job.id, kind: job.kind, reason: err.detail });
+        await this.ctx.store.jobs.delete(job.id);
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      const due = new Date(this.clock.now().getTime() + jobBackoffMs(job.attempts) * this.clock.speed).toISOString();
+      this.ctx.logger.warn('job failed; it will be tried again', { job: job.id, kind: job.kind, attempts: job.attempts + 1, error: message });
+      await this.ctx.store.jobs.retryLater(job.id, owner, due, message);
+    }
+  }
+
+  private async dispatch(job: JobRecord): Promise<void> {
+    if (job.kind === 'start') {
+      const key = String(job.payload.processKey ?? '');
+      if (!(await this.ctx.store.definitions.getLatest(key))) {
+        throw new AppError('DEFINITION_NOT_FOUND', `schedule <${String(job.payload.scheduleName)}> names process <${key}>, which is not deployed`);
+      }
+      const variables = { ...((job.payload.variables as Record<string, unknown> | undefined) ?? {}), scheduledAt: job.payload.firedAt };
+      await this.starts.startLatest(key, { variables }, null, { fireStartTimers: true, completeJobId: job.id });
+      return;
+    }
+    const instanceId = job.processInstanceId;
+    if (!instanceId) throw new AppError('NOT_FOUND', `job <${job.id}> names no process instance`);
+    if (job.kind === 'timer') await this.ctx.events.fireTimers(instanceId, job.id);
+    else await this.ctx.events.retryService(instanceId, job.id, Number(job.payload.attempt ?? 2));
+  }
+}

@@ -1,0 +1,69 @@
+// Messages (correlated by instance id, business key or correlation keys; a message start event
+// starts a new instance) and signals (to every instance waiting for one). A non-admin reaches
+// only instances it may see: another owner's instance is as if nothing waited there.
+import { AppError } from '../errors/app-error';
+import { isAdmin, type Actor } from './access';
+import type { AppContext } from './context';
+import type { Instances } from './instances';
+import type { ProcessStarts } from './process-starts';
+
+export interface MessageInput {
+  messageName: string;
+  processInstanceId?: string;
+  businessKey?: string;
+  correlationKeys?: Record<string, unknown>;
+  variables?: Record<string, unknown>;
+}
+
+export class Messages {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly instances: Instances,
+    private readonly starts: ProcessStarts,
+  ) {}
+
+  /** The ids of the instances the message reached (or the one it started). */
+  async correlate(actor: Actor, input: MessageInput): Promise<string[]> {
+    const variables = input.variables ?? {};
+    const subs = await this.ctx.store.subscriptions.find('message', input.messageName, {
+      ...(input.processInstanceId ? { processInstanceId: input.processInstanceId } : {}),
+      ...(input.businessKey ? { businessKey: input.businessKey } : {}),
+    });
+    const correlated: string[] = [];
+    for (const [instanceId, elementRef] of await this.reachable(actor, subs)) {
+      if (await this.ctx.events.deliver(instanceId, 'message', elementRef, variables, actor.name, input.correlationKeys)) correlated.push(instanceId);
+    }
+    if (correlated.length) return correlated;
+    if (!input.processInstanceId) {
+      const started = await this.starts.startByMessage(input.messageName, { variables, businessKey: input.businessKey ?? null }, actor);
+      if (started) return [started.id];
+    }
+    throw new AppError('MESSAGE_NOT_CORRELATED', `nothing waits for message <${input.messageName}>${describeTarget(input)}`);
+  }
+
+  /** How many instances the signal reached. */
+  async signal(actor: Actor, signalName: string, variables: Record<string, unknown>): Promise<number> {
+    const subs = await this.ctx.store.subscriptions.find('signal', signalName);
+    let delivered = 0;
+    for (const [instanceId, elementRef] of await this.reachable(actor, subs)) {
+      if (await this.ctx.events.deliver(instanceId, 'signal', elementRef, variables, actor.name)) delivered++;
+    }
+    return delivered;
+  }
+
+  /** One element per instance, only the instances this caller may drive. */
+  private async reachable(actor: Actor, subs: Array<{ processInstanceId: string; elementRef: string }>): Promise<Map<string, string>> {
+    const targets = new Map<string, string>();
+    for (const s of subs) if (!targets.has(s.processInstanceId)) targets.set(s.processInstanceId, s.elementRef);
+    if (isAdmin(actor)) return targets;
+    for (const id of [...targets.keys()]) if (!(await this.instances.mayDrive(actor, id))) targets.delete(id);
+    return targets;
+  }
+}
+
+function describeTarget(input: MessageInput): string {
+  if (input.processInstanceId) return ` in instance <${input.processInstanceId}>`;
+  if (input.businessKey) return ` with business key <${input.businessKey}>`;
+  if (input.correlationKeys) return ` with correlation keys ${JSON.stringify(input.correlationKeys)}`;
+  return '';
+}

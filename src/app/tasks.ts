@@ -1,0 +1,69 @@
+// The task list: a non-admin sees and acts on tasks of its groups or assigned to it (and sees
+// those it completed); claiming, and completing with the task's form checked.
+import { AppError } from '../errors/app-error';
+import { validateForm } from '../engine/task-forms';
+import type { TaskFilter } from '../store/task-store';
+import type { Page, PageQuery, TaskRecord } from '../store/types';
+import { maySeeTask, requireActOnTask, requireClaim, taskListScope, type Actor } from './access';
+import type { AppContext } from './context';
+import type { Instances } from './instances';
+import type { InstanceWithIncidents } from './records';
+
+export type TaskListFilter = Omit<TaskFilter, 'visibleTo'>;
+
+export class Tasks {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly instances: Instances,
+  ) {}
+
+  list(actor: Actor, filter: TaskListFilter, page: PageQuery): Promise<Page<TaskRecord>> {
+    const scope = taskListScope(actor);
+    return this.ctx.store.tasks.list({ ...filter, ...(scope ? { visibleTo: scope } : {}) }, page);
+  }
+
+  /** A task the caller may see, with the instance's variables while it is open. */
+  async get(actor: Actor, id: string): Promise<{ task: TaskRecord; instanceVariables?: Record<string, unknown> }> {
+    const task = await this.visible(actor, id);
+    const instance = task.state === 'open' ? await this.ctx.store.instances.get(task.processInstanceId) : undefined;
+    return instance ? { task, instanceVariables: instance.variables } : { task };
+  }
+
+  async claim(actor: Actor, id: string): Promise<TaskRecord> {
+    const task = await this.ctx.store.tasks.get(id);
+    if (!task) throw new AppError('TASK_NOT_FOUND', `task <${id}> does not exist`);
+    requireClaim(actor, task);
+    if (!(await this.ctx.store.tasks.claim(task.id, actor.name, this.ctx.clock.now().toISOString()))) {
+      throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was claimed by someone else`);
+    }
+    return { ...task, assignee: actor.name };
+  }
+
+  async complete(actor: Actor, id: string, variables: Record<string, unknown>): Promise<{ task: TaskRecord } & InstanceWithIncidents> {
+    const task = await this.ctx.store.tasks.get(id);
+    if (!task) throw new AppError('TASK_NOT_FOUND', `task <${id}> does not exist`);
+    requireActOnTask(actor, task);
+    if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${id}> is ${task.state}, cannot complete it again`);
+    const values = validateForm(task.form.fields, variables, `task <${task.activityId}>`);
+    const at = this.ctx.clock.now().toISOString();
+    let instance;
+    try {
+      instance = await this.ctx.events.completeUserTask(task, values, actor.name, at);
+    } catch (err) {
+      // A concurrent completion may have ended the instance meanwhile: report the task.
+      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') {
+        const now = await this.ctx.store.tasks.get(id);
+        if (now && now.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${id}> is ${now.state}, cannot complete it again`);
+      }
+      throw err;
+    }
+    const done: TaskRecord = { ...task, state: 'completed', completedAt: at, completedBy: actor.name, variables: values };
+    return { task: done, ...(await this.instances.withIncidents(instance)) };
+  }
+
+  private async visible(actor: Actor, id: string): Promise<TaskRecord> {
+    const task = await this.ctx.store.tasks.get(id);
+    if (!task || !maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${id}> does not exist`);
+    return task;
+  }
+}

@@ -1,0 +1,27 @@
+// The game-server area's routes in the OpenAPI description.
+import type { OpenApiPaths } from '../../../http/openapi';
+import * as s from '../../../http/schemas';
+import * as m from './game-server-schemas';
+
+export const gameServerPaths: OpenApiPaths = {
+  '/api/game-servers': {
+    get: { summary: 'Game servers with their latest status (group ops)', query: s.pageQuery, ok: [200, s.listOf(m.gameServerSchema)] },
+    post: { summary: 'Register a game server (provider query or mcsrvstat)', body: m.gameServerBody, ok: [201, m.gameServerSchema], errors: [400, 409] },
+  },
+  '/api/game-servers/poll': { post: { summary: 'Poll every server now (starts gameServerMonitor)', ok: [202, s.startedSchema], errors: [404] } },
+  '/api/game-servers/events': {
+    get: { summary: 'Status changes (online ↔ offline), newest first', query: m.gameEventsQuery, ok: [200, s.listOf(m.gameEventSchema)] },
+  },
+  '/api/game-servers/{id}': {
+    get: { summary: 'A game server with its latest status', ok: [200, m.gameServerSchema], errors: [404] },
+    delete: { summary: 'Remove a game server and its samples', ok: [204, null], errors: [404] },
+  },
+  '/api/game-servers/{id}/samples': {
+    get: {
+      summary: 'Samples between since and until (raw, then hourly roll-ups)',
+      query: m.samplesQuery,
+      ok: [200, s.listOf(m.sampleSchema)],
+      errors: [400, 404],
+    },
+  },
+};

@@ -1,0 +1,419 @@
+// The five steps of DESIGN.md for every event — load the row (or a cached engine whose version
+// still matches), recover and resume, apply the event and run to the next waits, commit state
+// and derived rows in one version-guarded transaction, answer after the commit. Who may cause an
+// event, and which instance it goes to, is decided by the application layer before it gets here.
+import crypto from 'node:crypto';
+import type { Logger } from 'winston';
+import { AppError } from '../errors/app-error';
+import type { Store } from '../store/store';
+import {
+  StoreConflict,
+  type EventOutcome,
+  type ExternalTaskRecord,
+  type IncidentRecord,
+  type InstanceRecord,
+  type InstanceWithState,
+  type TaskRecord,
+  type TransactionWrite,
+} from '../store/types';
+import type { Clock } from './clock';
+import type { DefinitionRegistry, RuntimeDefinition } from './definition-registry';
+import { outcomeOf } from './event-outcome';
+import { InstanceRunner, type RunnerOptions } from './instance-runner';
+import { LruCache } from './lru-cache';
+import type { RetryDefaults } from './retry-policy';
+import type { ServiceRegistry } from './service-registry';
+
+export interface EventRunnerOptions extends RetryDefaults {
+  cacheSize: number;
+  budgetActivities: number;
+  budgetMs: number;
+  serviceTimeoutMs: number;
+}
+
+export interface RuntimeMetrics {
+  onInstanceStarted?(definitionKey: string): void;
+  onInstanceEnded?(definitionKey: string, state: string): void;
+  onTaskCompleted?(definitionKey: string): void;
+  onConflict?(): void;
+}
+
+/**
+ * How a lost race (another event committed first) is answered: a person's action is refused with
+ * 409, since what they acted on changed; a message, signal or job reloads and tries again.
+ */
+export type ConflictPolicy = 'refuse' | 'retry';
+
+export interface StartInput {
+  variables?: Record<string, unknown>;
+  businessKey?: string | null;
+}
+
+export interface StartHow {
+  /** The instance starts at a message start event: deliver this message first. */
+  message?: { messageId: string; variables: Record<string, unknown> };
+  /** A schedule fires the timer start event. */
+  fireStartTimers?: boolean;
+  /** The job this start carries out (deleted with the commit). */
+  completeJobId?: string;
+  /** A business area's writes that commit with the new instance (or not at all). */
+  writes?: TransactionWrite[];
+  /** The instance id, when the caller must know it before the commit. */
+  id?: string;
+}
+
+interface EventOptions {
+  conflicts: ConflictPolicy;
+  completedTask?: EventOutcome['completedTask'];
+  completedExternalTask?: { id: string; by: string | null; at: string };
+  retriedIncident?: { id: string; by: string | null };
+  allowFailed?: boolean;
+  completeJobId?: string;
+  serviceAttempt?: number;
+}
+
+interface Cached {
+  runner: InstanceRunner;
+  version: number;
+}
+
+/** Raised by an event whose target no longer waits for it (the caller decides what that means). */
+export class NothingWaits extends Error {}
+
+const MAX_ATTEMPTS = 4;
+
+export class EventRunner {
+  private readonly cache: LruCache<string, Cached>;
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly runnerOptions: RunnerOptions;
+  private readonly retry: RetryDefaults;
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: DefinitionRegistry,
+    private readonly clock: Clock,
+    services: ServiceRegistry,
+    private readonly logger: Logger,
+    options: EventRunnerOptions,
+    private readonly metrics: RuntimeMetrics = {},
+  ) {
+    this.cache = new LruCache(options.cacheSize, (_id, cached) => void cached.runner.dispose());
+    this.runnerOptions = {
+      clock,
+      services,
+      budgetActivities: options.budgetActivities,
+      budgetMs: options.budgetMs,
+      serviceTimeoutMs: options.serviceTimeoutMs,
+    };
+    this.retry = { serviceRetries: options.serviceRetries, retryBackoffMs: options.retryBackoffMs };
+  }
+
+  // ----- the events -----
+
+  /** Starts a new instance and runs it to its first waits; committed with `how.writes`. */
+  async start(definition: RuntimeDefinition, input: StartInput, by: string | null, how: StartHow = {}): Promise<InstanceRecord> {
+    const id = how.id ?? crypto.randomUUID();
+    const variables = { ...(input.variables ?? {}) };
+    for (const meta of definition.activities.values()) {
+      if (meta.initiator && by && meta.processId === definition.record.info.processId) variables[meta.initiator] = by;
+    }
+    const identity = { id, businessKey: input.businessKey ?? null };
+    const startedAt = this.clock.now().toISOString();
+    const runner = await InstanceRunner.start(definition, identity, variables, by, this.runnerOptions, {
+      fireStartTimers: how.fireStartTimers ?? false,
+      awaitMessage: how.message !== undefined,
+    });
+    if (how.message && !runner.hasFailed) {
+      await runner.deliver('message', how.message.messageId, how.message.variables, by);
+      await runner.discardOtherStartEvents();
+    }
+    const base: InstanceRecord = {
+      id,
+      definitionId: definition.record.id,
+      definitionKey: definition.record.key,
+      definitionVersion: definition.record.version,
+      businessKey: identity.businessKey,
+      state: 'running',
+      startedBy: by,
+      startedAt,
+      endedAt: null,
+      updatedAt: startedAt,
+      variables: {},
+      waitingAt: [],
+      nextTimerAt: null,
+      version: 0,
+    };
+    const outcome = await this.outcome(runner, base, { serviceAttempt: 1, rewriteTimers: false });
+    if (how.completeJobId) outcome.completeJobId = how.completeJobId;
+    if (how.writes?.length) outcome.writes = how.writes;
+    try {
+      await this.store.instances.commitEvent(outcome);
+    } catch (err) {
+      void runner.dispose();
+      throw err;
+    }
+    this.metrics.onInstanceStarted?.(definition.record.key);
+    this.afterCommit(runner, outcome);
+    return outcome.instance;
+  }
+
+  /** A person completes a user task with form values already checked. */
+  async completeUserTask(task: TaskRecord, values: Record<string, unknown>, by: string, at: string): Promise<InstanceRecord> {
+    try {
+      const instance = await this.run(
+        task.processInstanceId,
+        async (runner) => {
+          if (!(await runner.completeUserTask(task.executionId, values, by))) {
+            throw new AppError('TASK_NOT_OPEN', `task <${task.id}> no longer waits in instance <${task.processInstanceId}>`);
+          }
+        },
+        { conflicts: 'refuse', completedTask: { id: task.id, by, variables: values, at } },
+      );
+      this.metrics.onTaskCompleted?.(task.definitionKey);
+      return instance;
+    } catch (err) {
+      if (err instanceof StoreConflict && err.reason === 'task-not-open')
+        throw new AppError('TASK_NOT_OPEN', `task <${task.id}> was completed by someone else`);
+      throw err;
+    }
+  }
+
+  /** A worker completes an external service task; a second completion is refused with 409. */
+  async completeExternalTask(task: ExternalTaskRecord, variables: Record<string, unknown>, by: string): Promise<InstanceRecord> {
+    const done = () => new AppError('EXTERNAL_TASK_DONE', `external task <${task.id}> was completed already`);
+    try {
+      return await this.run(
+        task.processInstanceId,
+        async (runner) => {
+          if (!(await runner.completeExternalTask(task.executionId, variables, by))) throw done();
+        },
+        { conflicts: 'refuse', completedExternalTask: { id: task.id, by, at: this.clock.now().toISOString() } },
+      );
+    } catch (err) {
+      if (err instanceof StoreConflict && err.reason === 'external-task-done') throw done();
+      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') throw done();
+      throw err;
+    }
+  }
+
+  /**
+   * Delivers a message or signal to what waits for it in one instance; false when nothing there
+   * waits for it (or the instance's variables do not match `correlationKeys`).
+   */
+  async deliver(
+    instanceId: string,
+    kind: 'message' | 'signal',
+    elementRef: string,
+    variables: Record<string, unknown>,
+    by: string | null,
+    correlationKeys?: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.run(
+        instanceId,
+        async (runner) => {
+          if (correlationKeys && !matchesKeys(runner.currentVariables(), correlationKeys)) throw new NothingWaits();
+          if (!(await runner.deliver(kind, elementRef, variables, by))) throw new NothingWaits();
+        },
+        { conflicts: 'retry' },
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof NothingWaits || (err instanceof AppError && err.code === 'INSTANCE_ENDED')) return false;
+      throw err;
+    }
+  }
+
+  /** A timer job: fires the instance's due timers; the job row goes with the commit. */
+  async fireTimers(instanceId: string, jobId: string): Promise<InstanceRecord> {
+    return this.run(instanceId, async (runner) => void (await runner.fireDueTimers()), { conflicts: 'retry', completeJobId: jobId });
+  }
+
+  /** A service-task retry job: recovering the engine runs the task's service again. */
+  async retryService(instanceId: string, jobId: string, attempt: number): Promise<InstanceRecord> {
+    this.evict(instanceId);
+    return this.run(instanceId, () => Promise.resolve(), { conflicts: 'retry', completeJobId: jobId, serviceAttempt: attempt });
+  }
+
+  /**
+   * Runs the failed step of an incident again: the instance is recovered from its last saved
+   * state, which re-runs a failed service task, or returns a failed instance to where it waited.
+   * The incident is resolved in the same commit; a second retry of it gets 409.
+   */
+  async retryIncident(incident: IncidentRecord, by: string | null): Promise<InstanceRecord> {
+    this.evict(incident.processInstanceId);
+    try {
+      return await this.run(incident.processInstanceId, () => Promise.resolve(), {
+        conflicts: 'refuse',
+        allowFailed: true,
+        retriedIncident: { id: incident.id, by },
+        serviceAttempt: Number.POSITIVE_INFINITY,
+      });
+    } catch (err) {
+      if (err instanceof StoreConflict && err.reason === 'incident-not-open')
+        throw new AppError('INCIDENT_NOT_OPEN', `incident <${incident.id}> was retried already`);
+      throw err;
+    }
+  }
+
+  /** Cancels an instance: its tasks, subscriptions, timers and open incidents end in one commit. */
+  async cancel(instanceId: string, by: string | null): Promise<InstanceRecord> {
+    return this.withLock(instanceId, async () => {
+      const row = await this.store.instances.get(instanceId);
+      if (!row) throw new AppError('INSTANCE_NOT_FOUND', `process instance <${instanceId}> does not exist`);
+      if (row.state !== 'running' && row.state !== 'failed') throw new AppError('INSTANCE_ENDED', `process instance <${instanceId}> is ${row.state}`);
+      this.evict(instanceId);
+      const now = this.clock.now().toISOString();
+      const instance: InstanceWithState = {
+        ...row,
+        state: 'cancelled',
+        endedAt: now,
+        updatedAt: now,
+        waitingAt: [],
+        nextTimerAt: null,
+        version: row.version + 1,
+        engineState: undefined,
+      };
+      try {
+        await this.store.instances.commitEvent({
+          instance,
+          expectedVersion: row.version,
+          openTasks: [],
+          subscriptions: [],
+          history: [{ at: now, activityId: null, activityName: null, type: 'process', event: 'instance-cancel', by }],
+          incidents: [],
+          timers: [],
+          externalTasks: [],
+          resolveIncidents: true,
+        });
+      } catch (err) {
+        if (err instanceof StoreConflict) throw new AppError('INSTANCE_CONFLICT', `process instance <${instanceId}> changed while cancelling; try again`);
+        throw err;
+      }
+      this.metrics.onInstanceEnded?.(row.definitionKey, 'cancelled');
+      return instance;
+    });
+  }
+
+  // ----- the five steps -----
+
+  private async run(instanceId: string, apply: (runner: InstanceRunner) => Promise<void>, opts: EventOptions): Promise<InstanceRecord> {
+    return this.withLock(instanceId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        // 1. load the row, or take the cached engine if its version still matches
+        const cached = this.cache.get(instanceId);
+        const row = cached ? await this.store.instances.get(instanceId) : await this.store.instances.getWithState(instanceId);
+        if (!row) throw new AppError('INSTANCE_NOT_FOUND', `process instance <${instanceId}> does not exist`);
+        const okState = row.state === 'running' || (opts.allowFailed && row.state === 'failed');
+        if (!okState) throw new AppError('INSTANCE_ENDED', `process instance <${instanceId}> is ${row.state}`);
+        let runner: InstanceRunner;
+        if (cached && cached.version === row.version) {
+          runner = cached.runner;
+        } else {
+          // 2. recover a new engine from the saved state and resume it
+          if (cached) this.evict(instanceId);
+          runner = await this.recover(row);
+        }
+        this.cache.delete(instanceId);
+        // 3. apply the event and run until every token waits or ends
+        try {
+          await apply(runner);
+        } catch (err) {
+          // Nothing was committed; the engine may have moved on in memory, so drop it.
+          void runner.dispose();
+          throw err;
+        }
+        // 4. one transaction, guarded by the version the event started from. Even when the event
+        // itself found nothing to do (a timer fired already while the engine resumed), the resumed
+        // state is committed: it may have moved.
+        const outcome = await this.outcome(
+          runner,
+          { ...row, state: 'running' },
+          {
+            serviceAttempt: opts.serviceAttempt ?? 1,
+            rewriteTimers: opts.completeJobId !== undefined,
+            ...(opts.retriedIncident ? { retriedBy: opts.retriedIncident.by } : {}),
+          },
+        );
+        if (opts.completedTask) outcome.completedTask = opts.completedTask;
+        if (opts.completedExternalTask) outcome.completedExternalTask = opts.completedExternalTask;
+        if (opts.retriedIncident) outcome.retriedIncidentId = opts.retriedIncident.id;
+        if (opts.completeJobId) outcome.completeJobId = opts.completeJobId;
+        try {
+          await this.store.instances.commitEvent(outcome);
+        } catch (err) {
+          void runner.dispose();
+          if (!(err instanceof StoreConflict)) throw err;
+          this.metrics.onConflict?.();
+          if (err.reason !== 'version') throw err;
+          if (opts.conflicts === 'refuse' || attempt >= MAX_ATTEMPTS) {
+            throw new AppError('INSTANCE_CONFLICT', `process instance <${instanceId}> was changed concurrently; try again`);
+          }
+          continue;
+        }
+        // 5. the caller gets its answer only now, after the commit
+        this.afterCommit(runner, outcome);
+        return outcome.instance;
+      }
+    });
+  }
+
+  private async recover(row: InstanceRecord | InstanceWithState): Promise<InstanceRunner> {
+    const withState = 'engineState' in row ? row : await this.store.instances.getWithState(row.id);
+    if (!withState?.engineState) throw new AppError('INSTANCE_ENDED', `process instance <${row.id}> has no state to resume`);
+    const definition = await this.registry.get(row.definitionId);
+    const knownDue = new Map<string, number>();
+    for (const t of await this.store.jobs.timersOf(row.id)) if (t.executionId) knownDue.set(t.executionId, Date.parse(t.dueAt));
+    return InstanceRunner.recover(definition, { id: row.id, businessKey: row.businessKey }, withState.engineState, row.variables, this.runnerOptions, knownDue);
+  }
+
+  private async outcome(
+    runner: InstanceRunner,
+    base: InstanceRecord,
+    ctx: { serviceAttempt: number; rewriteTimers: boolean; retriedBy?: string | null },
+  ): Promise<EventOutcome> {
+    const { outcome, failure } = await outcomeOf(runner, base, { ...ctx, now: this.clock.now().toISOString(), retry: this.retry });
+    if (failure) this.logger.warn('instance failed', { instance: base.id, definition: base.definitionKey, reason: failure.message });
+    return outcome;
+  }
+
+  private afterCommit(runner: InstanceRunner, outcome: EventOutcome): void {
+    const { instance } = outcome;
+    runner.committed = runner.pending;
+    if (instance.state === 'running' && !runner.hasFailed) {
+      this.cache.set(instance.id, { runner, version: instance.version });
+    } else {
+      void runner.dispose();
+      this.metrics.onInstanceEnded?.(instance.definitionKey, instance.state);
+    }
+  }
+
+  private evict(instanceId: string): void {
+    const cached = this.cache.delete(instanceId);
+    if (cached) void cached.runner.dispose();
+  }
+
+  /** Serializes events of one instance inside this node; other nodes are held off by the version check. */
+  private async withLock<T>(instanceId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(instanceId) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(fn);
+    this.locks.set(instanceId, current);
+    try {
+      return await current;
+    } finally {
+      if (this.locks.get(instanceId) === current) this.locks.delete(instanceId);
+    }
+  }
+
+  /** Drops every cached engine (graceful shutdown). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.locks.values()]);
+    const runners = this.cache.values();
+    this.cache.clear();
+    await Promise.allSettled(runners.map((c) => c.runner.dispose()));
+  }
+}
+
+function matchesKeys(variables: Record<string, unknown>, keys: Record<string, unknown>): boolean {
+  return Object.entries(keys).every(([k, v]) => variables[k] === v || String(variables[k]) === String(v));
+}
