@@ -250,8 +250,13 @@ export class EventRunner {
         serviceAttempt: Number.POSITIVE_INFINITY,
       });
     } catch (err) {
-      if (err instanceof StoreConflict && err.reason === 'incident-not-open')
+      if (err instanceof StoreConflict && err.reason === 'incident-not-open') {
         throw new AppError('INCIDENT_NOT_OPEN', `incident <${incident.id}> was retried already`);
+      }
+      // The instance ended meanwhile (another retry of it ran on to the end, or it was cancelled):
+      // either way its incidents were resolved with that event.
+      if (err instanceof AppError && err.code === 'INSTANCE_ENDED')
+        throw new AppError('INCIDENT_NOT_OPEN', `incident <${incident.id}> is resolved: ${err.detail}`);
       throw err;
     }
   }
