@@ -1,7 +1,7 @@
 // The product catalogue's API: `GET <base>/api/data` → `{"produits": [...]}`, validated whole.
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { ConnectorError, createHttpClient, describeIssues, getJson } from './http-json';
+import { ConnectorError, createHttpClient, describeIssues, getJson, parseRecords, text } from './http-json';
 
 /** A number, or a string holding one (some exports quote decimals). */
 const numeric = z.union([
@@ -16,15 +16,16 @@ const key = z.union([z.string().trim().min(1).max(255), z.number().int()]).trans
 
 const productSchema = z.object({
   id: key,
-  codeProduit: z.string().trim().min(1).max(255),
-  descriptionProduit: z.string().max(10000),
-  familleProduit: z.string().max(255),
-  packaging: z.string().max(255),
+  codeProduit: text(255).pipe(z.string().trim().min(1)),
+  descriptionProduit: text(10000),
+  familleProduit: text(255),
+  // The catalogue's documentation shows a number here ("packaging": 2); other exports a string.
+  packaging: text(255),
   prix: numeric.pipe(z.number().finite().nonnegative()),
   quantiteMin: numeric.pipe(z.number().int().nonnegative()),
 });
 
-const answerSchema = z.object({ produits: z.array(productSchema) });
+const answerSchema = z.object({ produits: z.array(z.unknown()) });
 
 export interface CatalogueProduct {
   code: string;
@@ -55,14 +56,17 @@ export class CatalogueClient implements CatalogueSource {
     const body = await getJson(this.http, url, this.timeoutMs, 'the catalogue');
     const parsed = answerSchema.safeParse(body);
     if (!parsed.success) throw new ConnectorError(`the catalogue <${url}> answered an unexpected shape: ${describeIssues(parsed.error.issues)}`);
+    const result = parseRecords(parsed.data.produits, productSchema, { path: 'produits', key: 'codeProduit' });
+    if (!result.ok) throw new ConnectorError(`the catalogue <${url}> answered an unexpected shape: ${result.message}`);
+    const produits = result.records;
     const seen = new Set<string>();
-    for (const p of parsed.data.produits) {
+    for (const p of produits) {
       if (seen.has(p.codeProduit)) throw new ConnectorError(`the catalogue <${url}> lists product code <${p.codeProduit}> twice`);
       seen.add(p.codeProduit);
     }
     return {
       url,
-      products: parsed.data.produits.map((p) => ({
+      products: produits.map((p) => ({
         code: p.codeProduit,
         sourceId: p.id,
         description: p.descriptionProduit,

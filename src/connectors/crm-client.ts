@@ -1,11 +1,11 @@
 // The CRM's API: `GET <base>/api/data` → an array of customers, validated whole.
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { ConnectorError, createHttpClient, describeIssues, getJson } from './http-json';
+import { ConnectorError, createHttpClient, describeIssues, getJson, parseRecords, text } from './http-json';
 
 const customerSchema = z.object({
-  firstName: z.string().max(255),
-  lastName: z.string().max(255),
+  firstName: text(255),
+  lastName: text(255),
   fidelityPoint: z
     .union([
       z.number(),
@@ -16,11 +16,11 @@ const customerSchema = z.object({
         .transform(Number),
     ])
     .pipe(z.number().int().min(0)),
-  payment: z.union([z.string().max(255), z.number()]).transform(String),
+  payment: text(255),
   account: z.union([z.string().trim().min(1).max(255), z.number().int()]).transform(String),
 });
 
-const answerSchema = z.array(customerSchema);
+const answerSchema = z.array(z.unknown());
 
 export interface CrmCustomer {
   account: string;
@@ -49,14 +49,17 @@ export class CrmClient implements CustomerSource {
     const body = await getJson(this.http, url, this.timeoutMs, 'the CRM');
     const parsed = answerSchema.safeParse(body);
     if (!parsed.success) throw new ConnectorError(`the CRM <${url}> answered an unexpected shape: ${describeIssues(parsed.error.issues)}`);
+    const result = parseRecords(parsed.data, customerSchema, { path: '', key: 'account' });
+    if (!result.ok) throw new ConnectorError(`the CRM <${url}> answered an unexpected shape: ${result.message}`);
+    const customers = result.records;
     const seen = new Set<string>();
-    for (const c of parsed.data) {
+    for (const c of customers) {
       if (seen.has(c.account)) throw new ConnectorError(`the CRM <${url}> lists customer account <${c.account}> twice`);
       seen.add(c.account);
     }
     return {
       url,
-      customers: parsed.data.map((c) => ({
+      customers: customers.map((c) => ({
         account: c.account,
         firstName: c.firstName,
         lastName: c.lastName,

@@ -1,5 +1,6 @@
 // GET a JSON document from an outside system with axios: a total deadline (not just an idle
 // timeout), and errors that say which system, which URL and what went wrong.
+import { z } from 'zod';
 import axios, { type AxiosInstance } from 'axios';
 
 /** An outside system failed or answered something unusable. A plain Error: in a process, an incident. */
@@ -70,4 +71,42 @@ function snippet(body: unknown): string {
 export function describeIssues(issues: Array<{ path: PropertyKey[]; message: string }>, max = 5): string {
   const lines = issues.slice(0, max).map((i) => `/${i.path.map(String).join('/')}: ${i.message}`);
   return lines.join('; ') + (issues.length > max ? ` (and ${issues.length - max} more)` : '');
+}
+
+/**
+ * Text where a string is expected: a number or a boolean there is a harmless variation of the
+ * same value (an export that did not quote it) and is kept as its text; anything else is refused.
+ */
+export function text(max: number) {
+  return z.union([z.string(), z.number().finite(), z.boolean()]).transform(String).pipe(z.string().max(max));
+}
+
+/**
+ * Parses a list of records one by one, so that a violation names the record it is in (by the key
+ * the source gives it) as well as the field: `/produits/3/prix: expected number (codeProduit "X1-3")`.
+ */
+export function parseRecords<S extends z.ZodType>(
+  items: unknown[],
+  schema: S,
+  where: { path: string; key: string },
+): { ok: true; records: Array<z.output<S>> } | { ok: false; message: string } {
+  const records: Array<z.output<S>> = [];
+  const problems: string[] = [];
+  items.forEach((raw, i) => {
+    const r = schema.safeParse(raw);
+    if (r.success) records.push(r.data);
+    else {
+      const issues = r.error.issues.map((issue) => ({ ...issue, path: [...(where.path ? [where.path] : []), i, ...issue.path] }));
+      problems.push(`${describeIssues(issues, 3)} (${recordKey(raw, where.key)})`);
+    }
+  });
+  if (!problems.length) return { ok: true, records };
+  const shown = problems.slice(0, 5).join('; ');
+  return { ok: false, message: shown + (problems.length > 5 ? ` (and ${problems.length - 5} more records)` : '') };
+}
+
+/** The value of `field` in a raw record, for naming it in a message. */
+export function recordKey(raw: unknown, field: string): string {
+  const v = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[field] : undefined;
+  return typeof v === 'string' || typeof v === 'number' ? `${field} ${JSON.stringify(v)}` : `no ${field}`;
 }

@@ -36,7 +36,8 @@ export class HttpMetrics {
   private readonly latency = new client.Histogram({
     name: 'procflow_http_request_duration_seconds',
     help: 'HTTP request latency',
-    labelNames: ['method', 'route', 'status'],
+    // `code`: Prometheus's conventional name for the HTTP status.
+    labelNames: ['method', 'route', 'code'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
@@ -59,8 +60,18 @@ export class HttpMetrics {
       const end = this.latency.startTimer();
       res.on('finish', () => {
         const routePath = (req.route as { path?: string } | undefined)?.path;
-        end({ method: req.method, route: routePath ? `${req.baseUrl}${routePath}` : 'unmatched', status: String(res.statusCode) });
+        // Express resets req.baseUrl when an error leaves a router: the base recorded on the way in counts.
+        const base = (res.locals.routeBase as string | undefined) ?? req.baseUrl;
+        end({ method: req.method, route: routePath ? `${base}${routePath}` : 'unmatched', code: String(res.statusCode) });
       });
+      next();
+    };
+  }
+
+  /** Mounted first in a router: remembers where it is mounted, for the route label. */
+  routeBase(): RequestHandler {
+    return (req, res, next) => {
+      res.locals.routeBase = req.baseUrl;
       next();
     };
   }

@@ -186,6 +186,16 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     expect(metrics.text).toContain('procflow_instances_started_total');
   });
 
+  test('the route label of /metrics is the same for an error and a success on one route, with the status as `code`', async () => {
+    expect((await t.admin.get('/api/process-definitions/noSuchProcess')).status).toBe(404);
+    expect((await t.admin.get('/api/process-definitions/orderApproval')).status).toBe(200);
+    const text = (await t.http.get('/metrics')).text;
+    const labels = [...text.matchAll(/procflow_http_request_duration_seconds_count\{method="GET",route="([^"]*process-definitions[^"]*)",code="(\d+)"\}/g)];
+    const byCode = new Map(labels.map((m) => [m[2], m[1]]));
+    expect(byCode.get('404')).toBe('/api/process-definitions/:key');
+    expect(byCode.get('200')).toBe('/api/process-definitions/:key');
+  });
+
   test('a deleted user’s token stops working at once', async () => {
     const token = await createUser(t, 'temp', ['reviewer']);
     const me = await t.as(token).get('/api/me');

@@ -139,8 +139,8 @@ describe.each(databaseKinds)('orders on %s', (kind) => {
     expect(verify.form.fields.find((f) => f.id === 'approved')).toMatchObject({ type: 'boolean', required: true });
     await complete(supplier, order, 'Task_VerifyOrder', { approved: true });
     expect(await status(alice, order)).toBe('quote_pending');
-    expect(await legacy('check_order', order)).toBe('Commande validée');
-    expect(await legacy('check_quote', order)).toBe('Devis en cours de préparation');
+    expect(await legacy('check_order', order)).toBe('Votre commande a été vérifiée');
+    expect(await legacy('check_quote', order)).toBe('Votre devis est en attente de validation');
     // The supplier sees the draft quote; the client only once it is sent.
     const draft = await t.as(supplier).get(`/api/orders/${order.id}/quote`).set('Accept', 'application/json');
     expect(draft.status).toBe(200);
@@ -155,7 +155,7 @@ describe.each(databaseKinds)('orders on %s', (kind) => {
     expect(sent.cost).toBe(62.5);
     expect(sent.quote).toMatchObject({ number: expect.stringMatching(/^Q-\d{4}-\d{6}$/), cost: 62.5, currency: 'EUR', sentAt: expect.any(String) });
     const number = sent.quote.number as string;
-    expect(await legacy('check_quote', order)).toBe(`Devis ${number} envoyé, montant : 62,50 €, en attente de votre réponse`);
+    expect(await legacy('check_quote', order)).toBe('Votre devis a été vérifiée');
     expect(await legacy('check_realization', order)).toBe('Prestation pas encore commencée, devis en attente de votre réponse');
 
     const [mail] = await smtp.waitFor(mailsTo(order));
@@ -172,7 +172,7 @@ describe.each(databaseKinds)('orders on %s', (kind) => {
 
     await complete(supplier, order, 'Task_PerformService', { serviceReport: 'Pelouse tondue, haie taillée' });
     expect(await status(alice, order)).toBe('service_done');
-    expect(await legacy('check_realization', order)).toBe('Prestation réalisée, en attente de confirmation');
+    expect(await legacy('check_realization', order)).toBe('Le service a été réalisé');
     const [done] = await smtp.waitFor((m) => mailsTo(order)(m) && m.subject.includes('prestation réalisée'));
     expect(done?.text).toContain('Pelouse tondue, haie taillée');
 
@@ -180,7 +180,7 @@ describe.each(databaseKinds)('orders on %s', (kind) => {
     const final = (await t.as(alice).get(`/api/orders/${order.id}`)).body;
     expect(final.status).toBe('completed');
     expect(await legacy('check_order', order)).toBe('Commande terminée');
-    expect(await legacy('check_realization', order)).toBe('Prestation terminée');
+    expect(await legacy('check_realization', order)).toBe('Le service a été réalisé');
     expect((await t.admin.get(`/api/process-instances/${order.instanceId}`)).body).toMatchObject({ state: 'completed', waitingAt: [], incidents: 0 });
     const steps = (final.history as Array<{ activityId: string | null; event: string; by?: string }>).map(
       (h) => `${h.activityId ?? h.event}${h.by ? `@${h.by}` : ''}`,
@@ -209,8 +209,8 @@ describe.each(databaseKinds)('orders on %s', (kind) => {
     expect(mail?.subject).toBe(`Commande n° ${order.number} rejetée`);
     expect(mail?.text).toContain('a été rejetée : zone non desservie.');
     expect(mail?.text).toContain('Veuillez passer une nouvelle commande.');
-    expect(await legacy('check_order', order)).toBe('Commande rejetée, veuillez passer une nouvelle commande');
-    expect(await legacy('check_quote', order)).toBe('Commande rejetée, veuillez passer une nouvelle commande');
+    expect(await legacy('check_order', order)).toBe('Votre commande a été invalidée, veuillez remplacer votre commande');
+    expect(await legacy('check_quote', order)).toBe('Votre commande a été invalidée, veuillez remplacer votre commande');
     expect((await t.as(supplier).get(`/api/orders/${order.id}/quote`)).status).toBe(404);
   });
 
@@ -464,7 +464,7 @@ describe.each(databaseKinds)('orders on %s', (kind) => {
     expect(await legacy('check_realization', order)).toBe('Prestation pas encore commencée');
     await approveAndQuote(order);
     // One item "Prestation" × 1 at the price rule.
-    expect(await legacy('check_quote', order)).toMatch(/^Devis Q-\d{4}-\d{6} envoyé, montant : 12,50 €, en attente de votre réponse$/);
+    expect(await legacy('check_quote', order)).toBe('Votre devis a été vérifiée');
     // No client account: the client's decisions fall to an admin.
     expect((await openTask(ADMIN_TOKEN, order, 'Task_EvaluateQuote')).assignee).toBeNull();
 

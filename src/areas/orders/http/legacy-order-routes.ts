@@ -5,7 +5,6 @@ import express, { Router, type RequestHandler, type Response } from 'express';
 import { AppError } from '../../../errors/app-error';
 import type { OrderDetails, OrderService } from '../order-service';
 import type { OrderStatus } from '../order-status';
-import { formatEuros } from '../quote-document';
 import { authenticate, type AuthedUser } from '../../../http/auth';
 import type { HttpContext } from '../../../http/context';
 import { legacyPlaceOrderBody } from './order-schemas';
@@ -13,34 +12,45 @@ import { parseWith } from '../../../http/validation';
 
 export const ORDER_RECEIVED = 'Commande reçue, en attente de validation';
 
-const REJECTED = 'Commande rejetée, veuillez passer une nouvelle commande';
+/** The order prototype's own messages: its clients read these, so they are answered as it wrote them. */
+export const PROTOTYPE = {
+  orderVerified: 'Votre commande a été vérifiée',
+  orderInvalidated: 'Votre commande a été invalidée, veuillez remplacer votre commande',
+  quoteAwaitingValidation: 'Votre devis est en attente de validation',
+  quoteVerified: 'Votre devis a été vérifiée',
+  serviceDone: 'Le service a été réalisé',
+} as const;
+
 const QUOTE_REJECTED = 'Devis rejeté par le fournisseur, veuillez passer une nouvelle commande';
 const QUOTE_EXPIRED = 'Devis expiré, veuillez passer une nouvelle commande';
 const CANCELLED = 'Commande annulée';
 
-/** /check_order/{id}: where the order itself stands. */
+/**
+ * /check_order/{id}: where the order itself stands. The prototype's message where it had one for
+ * the state (docs/orders.md has the mapping), procflow's where it had none.
+ */
 export const CHECK_ORDER: Record<OrderStatus, string> = {
   awaiting_validation: 'Commande en attente de validation',
-  rejected: REJECTED,
-  quote_pending: 'Commande validée',
-  quote_rejected_by_supplier: 'Commande validée',
-  quote_sent: 'Commande validée',
-  quote_refused: 'Commande validée',
-  quote_expired: 'Commande validée',
-  in_progress: 'Commande validée',
-  service_done: 'Commande validée',
-  service_disputed: 'Commande validée',
+  rejected: PROTOTYPE.orderInvalidated,
+  quote_pending: PROTOTYPE.orderVerified,
+  quote_rejected_by_supplier: PROTOTYPE.orderVerified,
+  quote_sent: PROTOTYPE.orderVerified,
+  quote_refused: PROTOTYPE.orderVerified,
+  quote_expired: PROTOTYPE.orderVerified,
+  in_progress: PROTOTYPE.orderVerified,
+  service_done: PROTOTYPE.orderVerified,
+  service_disputed: PROTOTYPE.orderVerified,
   completed: 'Commande terminée',
   cancelled: CANCELLED,
 };
 
-/** /check_quote/{id}: where the quote stands (`quote_sent` names the quote and its amount). */
+/** /check_quote/{id}: where the quote stands. */
 export const CHECK_QUOTE: Record<OrderStatus, string> = {
   awaiting_validation: 'Commande en attente de validation, pas encore de devis',
-  rejected: REJECTED,
-  quote_pending: 'Devis en cours de préparation',
+  rejected: PROTOTYPE.orderInvalidated,
+  quote_pending: PROTOTYPE.quoteAwaitingValidation,
   quote_rejected_by_supplier: QUOTE_REJECTED,
-  quote_sent: 'Devis envoyé, en attente de votre réponse',
+  quote_sent: PROTOTYPE.quoteVerified,
   quote_refused: 'Devis refusé',
   quote_expired: QUOTE_EXPIRED,
   in_progress: 'Devis accepté',
@@ -53,24 +63,18 @@ export const CHECK_QUOTE: Record<OrderStatus, string> = {
 /** /check_realization/{id}: where the service stands. */
 export const CHECK_REALIZATION: Record<OrderStatus, string> = {
   awaiting_validation: 'Prestation pas encore commencée',
-  rejected: REJECTED,
+  rejected: PROTOTYPE.orderInvalidated,
   quote_pending: 'Prestation pas encore commencée',
   quote_rejected_by_supplier: QUOTE_REJECTED,
   quote_sent: 'Prestation pas encore commencée, devis en attente de votre réponse',
   quote_refused: 'Devis refusé, pas de prestation',
   quote_expired: QUOTE_EXPIRED,
   in_progress: 'Prestation en cours',
-  service_done: 'Prestation réalisée, en attente de confirmation',
+  service_done: PROTOTYPE.serviceDone,
   service_disputed: 'Prestation contestée, reprise en cours',
-  completed: 'Prestation terminée',
+  completed: PROTOTYPE.serviceDone,
   cancelled: CANCELLED,
 };
-
-function quoteMessage(d: OrderDetails): string {
-  const q = d.quote;
-  if (d.status !== 'quote_sent' || !q?.number || q.totalCents === null) return CHECK_QUOTE[d.status];
-  return `Devis ${q.number} envoyé, montant : ${formatEuros(q.totalCents)}, en attente de votre réponse`;
-}
 
 /** With the routes open, a caller may still send a token (a client placing its own order). */
 function optionalAuthenticate(ctx: HttpContext): RequestHandler {
@@ -105,7 +109,7 @@ export function legacyOrderRoutes(ctx: HttpContext, orders: OrderService): Route
       res.json({ message: message(details) });
     });
   check('check_order', (d) => CHECK_ORDER[d.status]);
-  check('check_quote', quoteMessage);
+  check('check_quote', (d) => CHECK_QUOTE[d.status]);
   check('check_realization', (d) => CHECK_REALIZATION[d.status]);
 
   return r;
