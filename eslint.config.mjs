@@ -75,6 +75,39 @@ export default tseslint.config(
     rules: restrict(folder('app', 'engine', 'http', 'jobs', 'connectors'), anyHttp, noExpress, noEngineLib),
   },
   {
+    // A game server's record holds the status its provider answered (connectors/game-status.ts):
+    // the store may name that type, and nothing else of the connectors.
+    files: ['src/areas/game-servers/game-server-store.ts'],
+    rules: restrict(
+      folder('app', 'engine', 'http', 'jobs'),
+      { regex: '^(\\.\\./)+connectors/(?!game-status$)', message: 'imports point http → app → engine → store (docs/adr/0003-application-layer.md)' },
+      { regex: '^(\\.\\./)+connectors/game-status$', allowTypeImports: true, message: 'the store names the provider status type only (import type)' },
+      anyHttp,
+      noExpress,
+      noEngineLib,
+    ),
+  },
+  {
+    // The contract is types inferred from the answer schemas of the HTTP layer; it knows nothing
+    // of what produces the answers. (The web UI may only `import type` it: the block below.)
+    files: ['src/contract/**/*.ts'],
+    rules: restrict(
+      folder('store', 'engine', 'app', 'jobs', 'connectors'),
+      { regex: '^(\\.\\./)+areas/[^/]+/(?!http/)', message: "the contract is built from the areas' answer schemas (areas/*/http), not from their code" },
+      noExpress,
+      noKnex,
+      noEngineLib,
+    ),
+  },
+  {
+    files: ['web/src/**/*.ts'],
+    rules: restrict({
+      regex: '(^@contract$|/src/contract(/|$))',
+      allowTypeImports: true,
+      message: 'the web UI takes types from the API contract, never code: use import type',
+    }),
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off', 'no-console': 'off' },
   },

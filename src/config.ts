@@ -13,6 +13,8 @@ const schema = z.object({
   PROCFLOW_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PROCFLOW_DATABASE_URL: z.string().default('sqlite:./data/procflow.db'),
   PROCFLOW_ADMIN_TOKEN: z.string().min(8).optional(),
+  /** A read-only bearer token for GET /metrics (Prometheus's bearer_token); users of group admin or metrics may use theirs. */
+  PROCFLOW_METRICS_TOKEN: z.string().min(16).optional(),
   PROCFLOW_PROCESSES_DIR: z.string().default('./processes'),
   PROCFLOW_CLOCK_SPEED: z.coerce.number().positive().default(1),
   PROCFLOW_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
@@ -42,6 +44,7 @@ const schema = z.object({
     .int()
     .positive()
     .default(5 * 1024 * 1024),
+  PROCFLOW_MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1000).default(64),
   PROCFLOW_EVENT_BUDGET_MS: z.coerce.number().int().positive().default(2000),
   PROCFLOW_EVENT_BUDGET_ACTIVITIES: z.coerce.number().int().positive().default(800),
   PROCFLOW_ENGINE_CACHE_SIZE: z.coerce.number().int().min(0).default(200),
@@ -61,6 +64,7 @@ export interface Config {
   port: number;
   databaseUrl: string;
   adminToken?: string;
+  metricsToken?: string;
   processesDir: string;
   clockSpeed: number;
   logLevel: string;
@@ -85,6 +89,8 @@ export interface Config {
   /** Start the built-in simulators of the outside systems (auto: when none of them is configured). */
   simulators: boolean;
   maxBodyBytes: number;
+  /** How deep objects and arrays of a JSON body may nest (docs/operations.md, "Limits"). */
+  maxJsonDepth: number;
   eventBudgetMs: number;
   eventBudgetActivities: number;
   engineCacheSize: number;
@@ -113,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PROCFLOW_PORT,
     databaseUrl: e.PROCFLOW_DATABASE_URL,
     ...(e.PROCFLOW_ADMIN_TOKEN ? { adminToken: e.PROCFLOW_ADMIN_TOKEN } : {}),
+    ...(e.PROCFLOW_METRICS_TOKEN ? { metricsToken: e.PROCFLOW_METRICS_TOKEN } : {}),
     processesDir: e.PROCFLOW_PROCESSES_DIR,
     clockSpeed: e.PROCFLOW_CLOCK_SPEED,
     logLevel: e.PROCFLOW_LOG_LEVEL,
@@ -137,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.PROCFLOW_SIMULATORS === 'on' ||
       (e.PROCFLOW_SIMULATORS === 'auto' && !env.PROCFLOW_CATALOGUE_URL && !env.PROCFLOW_CRM_URL && !env.PROCFLOW_MCSRVSTAT_URL),
     maxBodyBytes: e.PROCFLOW_MAX_BODY_BYTES,
+    maxJsonDepth: e.PROCFLOW_MAX_JSON_DEPTH,
     eventBudgetMs: e.PROCFLOW_EVENT_BUDGET_MS,
     eventBudgetActivities: e.PROCFLOW_EVENT_BUDGET_ACTIVITIES,
     engineCacheSize: e.PROCFLOW_ENGINE_CACHE_SIZE,

@@ -2,13 +2,17 @@
 // or cron (*/5 * * * *), computed on the service clock.
 import { CronExpressionParser } from 'cron-parser';
 import { AppError } from '../errors/app-error';
-import { parseRepeatingInterval } from '../engine/iso-duration';
+import { MIN_TIMER_CYCLE_MS } from '../engine/elements';
+import { readRepeatingInterval } from '../engine/iso-duration';
 
 export interface Recurrence {
   /** The first run at or after `from` (or at `at` when given). */
   first(from: Date, at?: Date): Date;
-  /** The run after `previous`, or null when the recurrence is exhausted. */
-  after(previous: Date, runsLeft: number | null): Date | null;
+  /**
+   * The run after `previous` (and after `now`, when given: missed runs are skipped, computed
+   * rather than stepped through), or null when the recurrence is exhausted.
+   */
+  after(previous: Date, runsLeft: number | null, now?: Date): Date | null;
   /** How many runs in all (undefined = unbounded). */
   repetitions: number | undefined;
 }
@@ -18,22 +22,37 @@ function cron(expr: string): Recurrence {
   return {
     repetitions: undefined,
     first: (from, at) => (at ? at : next(new Date(from.getTime() - 1))),
-    after: (previous) => next(previous),
+    after: (previous, _runsLeft, now) => next(now && now.getTime() > previous.getTime() ? now : previous),
   };
+}
+
+function tooFrequent(text: string, ms: number): AppError {
+  return new AppError(
+    'TIMER_TOO_FREQUENT',
+    `recurrence <${text}> repeats every ${ms} ms; expected an interval of at least ${MIN_TIMER_CYCLE_MS / 1000} s of service time (e.g. R/PT1S)`,
+    { errors: [{ pointer: '/recurrence', message: `interval ${ms} ms, minimum ${MIN_TIMER_CYCLE_MS} ms` }] },
+  );
 }
 
 export function parseRecurrence(text: string): Recurrence {
   const trimmed = text.trim();
   if (trimmed.startsWith('R') || trimmed.startsWith('P')) {
-    const iso = parseRepeatingInterval(trimmed);
+    const iso = readRepeatingInterval(trimmed);
     if (!iso)
       throw new AppError('VALIDATION_FAILED', `recurrence <${text}> is not an ISO 8601 repeating interval such as R/PT1H or R5/P1D`, {
         errors: [{ pointer: '/recurrence', message: 'invalid ISO 8601 repeating interval' }],
       });
+    if (iso.intervalMs < MIN_TIMER_CYCLE_MS) throw tooFrequent(text, iso.intervalMs);
+    const interval = iso.intervalMs;
     return {
       repetitions: iso.repetitions,
-      first: (from, at) => at ?? (iso.start !== undefined ? new Date(Math.max(iso.start, from.getTime())) : new Date(from.getTime() + iso.intervalMs)),
-      after: (previous, runsLeft) => (runsLeft !== null && runsLeft <= 0 ? null : new Date(previous.getTime() + iso.intervalMs)),
+      first: (from, at) => at ?? (iso.start !== undefined ? new Date(Math.max(iso.start, from.getTime())) : new Date(from.getTime() + interval)),
+      after: (previous, runsLeft, now) => {
+        if (runsLeft !== null && runsLeft <= 0) return null;
+        const behind = now ? now.getTime() - previous.getTime() : -1;
+        const steps = behind < 0 ? 1 : Math.floor(behind / interval) + 1;
+        return new Date(previous.getTime() + steps * interval);
+      },
     };
   }
   try {

@@ -4,6 +4,7 @@
 import type { Logger } from 'winston';
 import { AppError } from '../errors/app-error';
 import type { Clock } from '../engine/clock';
+import { TIMER_YEARS } from '../engine/elements';
 import { parseDuration } from '../engine/iso-duration';
 import type { ScheduleRecord } from '../store/schedule-store';
 import type { Store } from '../store/store';
@@ -35,6 +36,11 @@ export class Scheduler {
     const at = input.at ? new Date(input.at) : undefined;
     if (at && Number.isNaN(at.getTime()))
       throw new AppError('VALIDATION_FAILED', `at <${input.at}> is not an ISO 8601 date-time`, { errors: [{ pointer: '/at', message: 'invalid date-time' }] });
+    const year = at?.getUTCFullYear();
+    if (year !== undefined && (year < TIMER_YEARS.min || year > TIMER_YEARS.max))
+      throw new AppError('VALIDATION_FAILED', `at <${input.at}> is in the year ${year}; expected ${TIMER_YEARS.min} to ${TIMER_YEARS.max}`, {
+        errors: [{ pointer: '/at', message: 'date out of range' }],
+      });
     const recurrence = input.recurrence ? parseRecurrence(input.recurrence) : undefined;
     const nextRunAt = recurrence ? recurrence.first(now, at) : (at as Date);
     const schedule = {
@@ -58,17 +64,26 @@ export class Scheduler {
     if (!(await this.store.schedules.delete(id))) throw new AppError('NOT_FOUND', `schedule <${id}> does not exist`);
   }
 
-  /** Claims every due firing (once across nodes) and queues its start job. */
+  /**
+   * Claims every due firing (once across nodes) and queues its start job. A stored recurrence
+   * that is no longer valid (too frequent, unreadable) disables its schedule instead of firing:
+   * no row in the database can make the node spin.
+   */
   claimDue(limit = 50): Promise<number> {
     return this.store.schedules.claimDue(this.clock.now().toISOString(), limit, (s, firedAt) => {
       const runsLeft = s.runsLeft === null ? null : s.runsLeft - 1;
       if (!s.recurrence || runsLeft === 0) return { nextRunAt: null, runsLeft };
-      const recurrence = parseRecurrence(s.recurrence);
-      // Skip firings missed while no node ran: the next run is the first one after now.
-      let next = recurrence.after(new Date(firedAt), runsLeft);
-      const now = this.clock.now().getTime();
-      while (next && next.getTime() <= now) next = recurrence.after(next, runsLeft);
-      return { nextRunAt: next ? next.toISOString() : null, runsLeft };
+      const now = this.clock.now();
+      try {
+        const recurrence = parseRecurrence(s.recurrence);
+        // Skip firings missed while no node ran: the next run is the first one after now.
+        let next = recurrence.after(new Date(firedAt), runsLeft, now);
+        if (next && Number.isNaN(next.getTime())) next = null;
+        return { nextRunAt: next ? next.toISOString() : null, runsLeft };
+      } catch (err) {
+        this.logger.warn(`schedule <${s.name}> is disabled: its recurrence <${s.recurrence}> cannot run: ${err instanceof Error ? err.message : String(err)}`);
+        return { nextRunAt: null, runsLeft: s.runsLeft, skip: true };
+      }
     });
   }
 

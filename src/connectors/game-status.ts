@@ -32,6 +32,11 @@ export interface GameStatusProvider {
   status(target: GameServerTarget, timeoutMs: number): Promise<GameServerStatus>;
 }
 
+/** What a provider (or a poll that got no answer) reports of a server it counts as offline. */
+export function offlineStatus(error: string | null, sourceCheckedAt: string | null = null): GameServerStatus {
+  return { online: false, playersOnline: null, playersMax: null, motd: null, version: null, latencyMs: null, error, sourceCheckedAt };
+}
+
 /** Minecraft's § formatting codes (colours, bold, …) are not text. */
 export function stripFormatting(text: string): string {
   return text.replace(/§[0-9a-fk-orx]/gi, '');

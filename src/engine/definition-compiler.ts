@@ -5,8 +5,18 @@ import { Engine } from 'bpmn-engine';
 import type { ModdleElement, ParseResult } from 'bpmn-moddle';
 import { AppError, type ErrorItem } from '../errors/app-error';
 import { analyzeDocument, type DocumentMeta } from './definition-analyzer';
-import { DEFINITIONS, PROCESS, SEQUENCE_FLOW } from './elements';
+import { DEFINITIONS, loopCardinalityProblem, PROCESS, SEQUENCE_FLOW, timerValueProblem } from './elements';
 import { lineAndColumn, parseBpmnXml } from './bpmn-parser';
+
+/**
+ * The largest document procflow compiles: XML elements (diagram elements included) and how deep
+ * they nest. Parsing and loading into the engine are synchronous; at 5,000 elements a whole
+ * compile takes ~0.1–0.2 s of one core, in steps with a turn of the event loop between them
+ * (measured in docs/operations.md, "Limits"). The largest third-party model of the conformance
+ * suite has ~2,400 elements nested 11 deep.
+ */
+export const MAX_BPMN_ELEMENTS = 5000;
+export const MAX_BPMN_DEPTH = 64;
 
 export interface CompiledDocument {
   xml: string;
@@ -25,6 +35,81 @@ function firstLine(message: string): string {
   const first = message.split('\n')[0] ?? message;
   const nested = /nested error:\s*(.+)/.exec(message)?.[1];
   return nested ? `${first}: ${nested.trim()}` : first;
+}
+
+/**
+ * Counts the elements of an XML document and how deep they nest, in one linear pass that neither
+ * recurses nor builds anything (quoted attribute values, comments, CDATA and declarations are
+ * skipped), so that an oversized document is refused before the parser spends time on it.
+ */
+export function measureXml(xml: string): { elements: number; depth: number } {
+  let elements = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  let i = 0;
+  const n = xml.length;
+  const after = (pos: number, len: number) => (pos === -1 ? n : pos + len);
+  while ((i = xml.indexOf('<', i)) !== -1) {
+    const next = xml.charCodeAt(i + 1);
+    if (xml.startsWith('<!--', i)) i = after(xml.indexOf('-->', i + 4), 3);
+    else if (xml.startsWith('<![CDATA[', i)) i = after(xml.indexOf(']]>', i + 9), 3);
+    else if (next === 0x3f /* ? */ || next === 0x21 /* ! */) i = after(xml.indexOf('>', i + 2), 1);
+    else if (next === 0x2f /* / */) {
+      depth--;
+      i = after(xml.indexOf('>', i + 2), 1);
+    } else {
+      let j = i + 1;
+      let quote = 0;
+      for (; j < n; j++) {
+        const c = xml.charCodeAt(j);
+        if (quote) {
+          if (c === quote) quote = 0;
+        } else if (c === 0x22 || c === 0x27) quote = c;
+        else if (c === 0x3e /* > */) break;
+      }
+      elements++;
+      if (xml.charCodeAt(j - 1) !== 0x2f /* / */) {
+        depth++;
+        if (depth > maxDepth) maxDepth = depth;
+      }
+      i = j + 1;
+    }
+  }
+  return { elements, depth: maxDepth };
+}
+
+function checkSize(xml: string): void {
+  const { elements, depth } = measureXml(xml);
+  if (depth > MAX_BPMN_DEPTH) {
+    throw new AppError(
+      'BPMN_TOO_LARGE',
+      `the document nests XML elements ${depth} levels deep (sub-processes in sub-processes?); at most ${MAX_BPMN_DEPTH} are allowed`,
+      { errors: [{ message: `nesting depth ${depth}, limit ${MAX_BPMN_DEPTH}` }] },
+    );
+  }
+  if (elements > MAX_BPMN_ELEMENTS) {
+    throw new AppError('BPMN_TOO_LARGE', `the document has ${elements} XML elements; at most ${MAX_BPMN_ELEMENTS} are allowed (diagram elements included)`, {
+      errors: [{ message: `${elements} elements, limit ${MAX_BPMN_ELEMENTS}` }],
+    });
+  }
+}
+
+/** Timer values and loop cardinalities that would spin the node: refused with the element's id. */
+function checkRunawayValues(meta: DocumentMeta): void {
+  const frequent: ErrorItem[] = [];
+  const invalidValues: ErrorItem[] = [];
+  const loops: ErrorItem[] = [];
+  for (const a of meta.activities.values()) {
+    if (a.timer) {
+      const problem = timerValueProblem(a.timer.kind, a.timer.value);
+      if (problem) (problem.code === 'TIMER_TOO_FREQUENT' ? frequent : invalidValues).push({ elementId: a.id, message: `timer <${a.id}>: ${problem.message}` });
+    }
+    const loop = loopCardinalityProblem(a.loop?.cardinality);
+    if (loop) loops.push({ elementId: a.id, message: `activity <${a.id}>: ${loop}` });
+  }
+  if (frequent.length) throw new AppError('TIMER_TOO_FREQUENT', frequent.map((e) => e.message).join('; '), { errors: frequent });
+  if (loops.length) throw new AppError('LOOP_TOO_LARGE', loops.map((e) => e.message).join('; '), { errors: loops });
+  if (invalidValues.length) throw invalid(`the document has ${invalidValues.length} problem(s): ${invalidValues[0]?.message ?? ''}`, invalidValues);
 }
 
 /** Problems bpmn-engine would run into silently: warnings, duplicate ids, dangling references. */
@@ -48,16 +133,18 @@ export function checkDocument(parsed: ParseResult): ErrorItem[] {
     errors.push({ elementId: definitionsId, message: `the <definitions> id <${definitionsId}> is also the id of an element; the engine would hang` });
   }
   const rootElements = (root.rootElements as ModdleElement[] | undefined) ?? [];
-  const walk = (container: ModdleElement) => {
+  // Iterative: nesting is capped before parsing, but a walk must not be what overflows.
+  const containers = rootElements.filter((r) => r.$type === PROCESS);
+  while (containers.length) {
+    const container = containers.shift() as ModdleElement;
     for (const el of (container.flowElements as ModdleElement[] | undefined) ?? []) {
       if (el.$type === SEQUENCE_FLOW) {
         if (!el.sourceRef) errors.push({ elementId: el.id, message: `sequence flow <${el.id}> has no valid sourceRef` });
         if (!el.targetRef) errors.push({ elementId: el.id, message: `sequence flow <${el.id}> has no valid targetRef` });
       }
-      if (el.flowElements) walk(el);
+      if (el.flowElements) containers.push(el);
     }
-  };
-  for (const r of rootElements) if (r.$type === PROCESS) walk(r);
+  }
   return errors;
 }
 
@@ -70,8 +157,14 @@ async function loadIntoEngine(parsed: ParseResult): Promise<unknown> {
   return first.environment.options.source;
 }
 
-/** Parses, checks and loads one document; any failure is a 400 BPMN_INVALID, never a 500. */
+/** Lets other requests run between the synchronous steps of a compile. */
+function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Parses, checks and loads one document; any failure is a 400 (BPMN_INVALID or a limit's code), never a 500. */
 export async function compileDocument(xml: string): Promise<CompiledDocument> {
+  checkSize(xml);
   let parsed: ParseResult;
   try {
     parsed = await parseBpmnXml(xml);
@@ -79,10 +172,28 @@ export async function compileDocument(xml: string): Promise<CompiledDocument> {
     const message = err instanceof Error ? err.message : String(err);
     throw invalid(`the document is not BPMN 2.0 XML: ${firstLine(message)}`, [{ message: firstLine(message), ...lineAndColumn(message) }], err);
   }
-  const problems = checkDocument(parsed);
+  await yieldToOthers();
+  const unreadable = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    return invalid(`the document cannot be read as BPMN: ${firstLine(message)}`, [{ message: firstLine(message) }], err);
+  };
+  let problems: ErrorItem[];
+  try {
+    problems = checkDocument(parsed);
+  } catch (err) {
+    throw unreadable(err);
+  }
   if (problems.length) {
     throw invalid(`the document has ${problems.length} problem(s): ${problems[0]?.message ?? ''}`, problems);
   }
+  let meta: DocumentMeta;
+  try {
+    meta = analyzeDocument(parsed);
+  } catch (err) {
+    throw unreadable(err);
+  }
+  checkRunawayValues(meta);
+  await yieldToOthers();
   let sourceContext: unknown;
   try {
     sourceContext = await loadIntoEngine(parsed);
@@ -90,7 +201,6 @@ export async function compileDocument(xml: string): Promise<CompiledDocument> {
     const message = err instanceof Error ? err.message : String(err);
     throw invalid(`the engine cannot load the document: ${firstLine(message)}`, [{ message: firstLine(message) }], err);
   }
-  const meta = analyzeDocument(parsed);
   if (!meta.processes.length) throw invalid('the document holds no <process>', [{ message: 'expected at least one <process> element' }]);
   return { xml, meta, sourceContext, definitionsId: String(parsed.rootElement.id ?? '') };
 }

@@ -8,6 +8,7 @@ import type { RuntimeDefinition } from './definition-registry';
 import { createEngineExpressions } from './engine-expressions';
 import {
   HostTimers,
+  loopGuard,
   refusingScripts,
   ServiceTasks,
   startEventsNotTaken,
@@ -88,6 +89,9 @@ export class InstanceRunner {
       timers: this.timers.engineOption(),
       extensions: {
         procflow: this.services.extension,
+        procflowLoops: loopGuard(() => {
+          if (!state.detached) this.budget.countActivity();
+        }),
         ...(processId ? { procflowStartOnly: startOnlyProcess(processId) } : {}),
       },
     } as never);

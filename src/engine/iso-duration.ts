@@ -4,6 +4,8 @@
 const DURATION =
   /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 const UNIT_MS = [365 * 86400000, 30 * 86400000, 7 * 86400000, 86400000, 3600000, 60000, 1000];
+/** A longer duration puts any time after it beyond what a `Date` (and a database) can hold. */
+const MAX_DURATION_MS = 1000 * 365 * 86400000;
 
 /** Milliseconds of an ISO 8601 duration (years and months by their usual lengths), or undefined. */
 export function parseDuration(text: string): number | undefined {
@@ -14,7 +16,7 @@ export function parseDuration(text: string): number | undefined {
     const v = m[i + 1];
     if (v) ms += Number(v) * (UNIT_MS[i] as number);
   }
-  return ms;
+  return Number.isFinite(ms) && ms <= MAX_DURATION_MS ? ms : undefined;
 }
 
 export interface RepeatingInterval {
@@ -24,8 +26,18 @@ export interface RepeatingInterval {
   intervalMs: number;
 }
 
-/** Parses `R[n]/[start/]duration` (or a bare duration, once). */
+/** Parses `R[n]/[start/]duration` (or a bare duration, once); a zero interval is no interval. */
 export function parseRepeatingInterval(text: string): RepeatingInterval | undefined {
+  const parsed = readRepeatingInterval(text);
+  return parsed && parsed.intervalMs > 0 ? parsed : undefined;
+}
+
+/**
+ * Like parseRepeatingInterval, but a zero interval (R/PT0S) is returned as 0: the caller that
+ * refuses too frequent cycles needs to tell "repeats without pause" from "not a cycle".
+ * Never loops: the interval is computed, not stepped through.
+ */
+export function readRepeatingInterval(text: string): RepeatingInterval | undefined {
   const parts = text.trim().split('/');
   if (parts[0]?.startsWith('R')) {
     const reps = parts[0].slice(1);
@@ -41,9 +53,9 @@ export function parseRepeatingInterval(text: string): RepeatingInterval | undefi
       durationText = parts[1];
     }
     const intervalMs = durationText ? parseDuration(durationText) : undefined;
-    if (!intervalMs) return undefined;
+    if (intervalMs === undefined) return undefined;
     return { repetitions, start, intervalMs };
   }
   const once = parseDuration(text);
-  return once ? { repetitions: 1, start: undefined, intervalMs: once } : undefined;
+  return once !== undefined ? { repetitions: 1, start: undefined, intervalMs: once } : undefined;
 }

@@ -1,7 +1,12 @@
 // The catalogue of stable error codes. docs/errors.md lists every one; a unit test diffs the two.
 export const ERROR_CODES = {
   BPMN_INVALID: { status: 400, title: 'The BPMN document is not valid' },
+  BPMN_TOO_LARGE: { status: 400, title: 'The BPMN document exceeds a size limit' },
+  TIMER_TOO_FREQUENT: { status: 400, title: 'The timer cycle is shorter than the minimum' },
+  LOOP_TOO_LARGE: { status: 400, title: 'The multi-instance cardinality exceeds the limit' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  INPUT_TOO_DEEP: { status: 400, title: 'The request JSON is nested too deeply' },
+  INPUT_NUL_CHARACTER: { status: 400, title: 'The request holds a NUL character' },
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   FORM_INVALID: { status: 400, title: 'The form values are not valid' },
   UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },

@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import { authenticate } from './auth';
 import type { HttpContext } from './context';
+import { jsonBodyLimits, urlLimits } from './input-limits';
 import { errorHandler, notFoundHandler } from './problem';
 import { definitionRoutes } from './routes/definition-routes';
 import { externalTaskRoutes } from './routes/external-task-routes';
@@ -20,10 +21,15 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(ctx.metrics.middleware());
+  // Input limits (src/http/input-limits.ts) apply to every route, in /api and outside it.
+  app.use(urlLimits());
   app.use(opsRoutes(ctx, version));
 
+  const jsonBody = express.json({ limit: ctx.config.maxBodyBytes, type: ['application/json', 'application/*+json'] });
+  const bodyLimits = jsonBodyLimits(ctx.config.maxJsonDepth);
   const api = express.Router();
-  api.use(express.json({ limit: ctx.config.maxBodyBytes, type: ['application/json', 'application/*+json'] }));
+  api.use(ctx.metrics.routeBase());
+  api.use(jsonBody, bodyLimits);
   api.use(authenticate(ctx.app.users));
   api.use(definitionRoutes(ctx));
   api.use(instanceRoutes(ctx));
@@ -37,6 +43,8 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   for (const area of ctx.areas) if (area.http.api) api.use(area.http.api(ctx));
   app.use('/api', api);
   // Routes of an area outside /api (the order prototype's /place_order, /check_…, as it had them).
+  // Their JSON is read here, so that it meets the same limits (a route's own parser then skips it).
+  app.use(jsonBody, bodyLimits);
   for (const area of ctx.areas) if (area.http.root) app.use(area.http.root(ctx));
 
   app.use(webUi());

@@ -1,5 +1,6 @@
 // The request and answer schemas: they validate requests and generate /openapi.json.
 import { z } from 'zod';
+import { timeProblem } from './input-limits';
 
 export const variablesSchema = z.record(z.string(), z.unknown());
 
@@ -83,6 +84,7 @@ const formField = z.object({
   type: z.enum(['string', 'long', 'boolean', 'date', 'enum']),
   required: z.boolean(),
   values: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  defaultValue: z.unknown().optional(),
 });
 
 export const taskSchema = z.object({
@@ -105,13 +107,43 @@ export const incidentSchema = z.object({
   id: z.string(),
   processInstanceId: z.string(),
   activityId: z.string().nullable(),
+  kind: z.string(),
   message: z.string(),
   createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
   retries: z.number().int(),
   state: z.enum(['open', 'resolved']),
 });
 
+/** One entry of an instance's activity history (and of an order's). */
+export const historyEntrySchema = z.object({
+  at: z.string(),
+  activityId: z.string().nullable(),
+  activityName: z.string().nullable(),
+  type: z.string().nullable(),
+  event: z.string(),
+  by: z.string().optional(),
+});
+
+export const deploymentSchema = z.object({ id: z.string(), name: z.string(), deployedAt: z.string(), definitions: z.array(processDefinitionSchema) });
+
+export const taskCompletedSchema = z.object({ task: taskSchema, processInstance: processInstanceSchema });
+
+export const externalTaskSchema = z.object({
+  id: z.string(),
+  processInstanceId: z.string(),
+  definitionKey: z.string(),
+  activityId: z.string(),
+  topic: z.string(),
+  createdAt: z.string(),
+});
+
+export const externalTaskCompletedSchema = z.object({ processInstance: processInstanceSchema });
+
 export const userSchema = z.object({ id: z.string(), name: z.string(), groups: z.array(z.string()) });
+
+/** A new user's answer: the only time its token is shown. */
+export const createdUserSchema = userSchema.extend({ token: z.string() });
 
 export const problemSchema = z.object({
   type: z.string(),
@@ -136,7 +168,13 @@ export const problemSchema = z.object({
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
 
 export const clockBody = z
-  .object({ speed: z.number().positive().max(100000).optional(), now: z.iso.datetime({ offset: true }).optional() })
+  .object({
+    speed: z.number().positive().max(100000).optional(),
+    now: z.iso
+      .datetime({ offset: true })
+      .refine((v) => !timeProblem(v), { message: 'expected a time in the years 1970 to 9999' })
+      .optional(),
+  })
   .strict()
   .refine((b) => b.speed !== undefined || b.now !== undefined, { message: 'give speed, now or both' });
 
@@ -144,7 +182,11 @@ export const scheduleBody = z
   .object({
     name: z.string().min(1).max(255).optional(),
     processKey: z.string().min(1),
-    at: z.string().min(1).optional(),
+    at: z
+      .string()
+      .min(1)
+      .refine((v) => !timeProblem(v), { message: 'expected an ISO 8601 time in the years 1970 to 9999' })
+      .optional(),
     recurrence: z.string().min(1).max(255).optional(),
     variables: z.record(z.string(), z.unknown()).optional(),
   })
@@ -152,3 +194,71 @@ export const scheduleBody = z
 
 /** The answer of a route that starts a process and returns at once (202). */
 export const startedSchema = z.object({ processInstanceId: z.string() });
+
+export const clockSchema = z.object({ now: z.string(), speed: z.number() });
+
+export const scheduleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  processKey: z.string(),
+  nextRunAt: z.string().nullable(),
+  recurrence: z.string().nullable(),
+  lastRunAt: z.string().nullable(),
+  enabled: z.boolean(),
+  runCount: z.number().int(),
+  runsLeft: z.number().int().nullable(),
+  source: z.enum(['api', 'model', 'config']),
+  variables: variablesSchema,
+});
+
+// The cockpit's aggregates (/api/stats/…).
+const durationSummary = z.object({ count: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), maxMs: z.number().nullable() });
+
+export const definitionStatsSchema = z.object({
+  definitionKey: z.string(),
+  name: z.string().nullable(),
+  latestVersion: z.number().int().nullable(),
+  instances: z.object({
+    running: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    cancelled: z.number().int(),
+    total: z.number().int(),
+  }),
+  openIncidents: z.number().int(),
+  oldestRunningStartedAt: z.string().nullable(),
+  duration: durationSummary,
+});
+
+export const timelineBucketSchema = z.object({ at: z.string(), started: z.number().int(), completed: z.number().int() });
+
+export const timelineSchema = z.object({
+  bucket: z.enum(['hour', 'day']),
+  since: z.string(),
+  until: z.string(),
+  items: z.array(timelineBucketSchema),
+  total: z.number().int(),
+});
+
+export const taskStatsSchema = z.object({
+  definitionKey: z.string(),
+  activityId: z.string(),
+  name: z.string().nullable(),
+  open: z.number().int(),
+  oldestOpenAt: z.string().nullable(),
+  completed: z.number().int(),
+  completion: durationSummary,
+});
+
+export const groupStatsSchema = z.object({ group: z.string(), open: z.number().int(), oldestOpenAt: z.string().nullable() });
+
+export const taskStatsAnswerSchema = listOf(taskStatsSchema).extend({ groups: z.array(groupStatsSchema) });
+
+export const waitingStatsSchema = z.object({
+  definitionKey: z.string(),
+  activityId: z.string(),
+  activityName: z.string().nullable(),
+  type: z.string().nullable(),
+  count: z.number().int(),
+  oldestSince: z.string().nullable(),
+});

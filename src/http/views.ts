@@ -1,7 +1,13 @@
 // Records → the API's shapes (API.md): the only place that decides what a client sees.
-import type { DefinitionRecord, HistoryRecord, IncidentRecord, InstanceWithIncidents, TaskRecord } from '../app/records';
+// Each view returns its contract type (src/contract), so the compiler holds it to the schema that
+// /openapi.json and the web UI are built from.
+import type { DefinitionRecord, HistoryRecord, IncidentRecord, InstanceWithIncidents, TaskRecord, UserRecord } from '../app/records';
+import type { ClockReading } from '../app/schedules';
+import type { DefinitionStats, GroupStats, TaskStats, TimelineBucket, WaitingStats } from '../app/stats';
+import type * as contract from '../contract';
+import type { AllHold, SentAsIs } from '../contract/checks';
 
-export function definitionView(d: DefinitionRecord) {
+export function definitionView(d: DefinitionRecord): contract.ProcessDefinition {
   return {
     id: d.id,
     key: d.key,
@@ -17,7 +23,7 @@ export function definitionView(d: DefinitionRecord) {
   };
 }
 
-export function instanceView({ instance: i, incidents }: InstanceWithIncidents) {
+export function instanceView({ instance: i, incidents }: InstanceWithIncidents): contract.ProcessInstance {
   return {
     id: i.id,
     definitionId: i.definitionId,
@@ -33,7 +39,7 @@ export function instanceView({ instance: i, incidents }: InstanceWithIncidents) 
   };
 }
 
-export function taskView(t: TaskRecord, variables?: Record<string, unknown>) {
+export function taskView(t: TaskRecord, variables?: Record<string, unknown>): contract.Task {
   return {
     id: t.id,
     processInstanceId: t.processInstanceId,
@@ -51,7 +57,7 @@ export function taskView(t: TaskRecord, variables?: Record<string, unknown>) {
   };
 }
 
-export function incidentView(i: IncidentRecord) {
+export function incidentView(i: IncidentRecord): contract.Incident {
   return {
     id: i.id,
     processInstanceId: i.processInstanceId,
@@ -65,6 +71,19 @@ export function incidentView(i: IncidentRecord) {
   };
 }
 
-export function historyView(h: HistoryRecord) {
+export function historyView(h: HistoryRecord): contract.HistoryEntry {
   return { at: h.at, activityId: h.activityId, activityName: h.activityName, type: h.type, event: h.event, ...(h.by ? { by: h.by } : {}) };
 }
+
+/** The routes of users, the clock and the cockpit answer with the use cases' records unchanged. */
+export type SentAsTheyAre = AllHold<
+  [
+    SentAsIs<UserRecord, contract.User>,
+    SentAsIs<ClockReading, contract.Clock>,
+    SentAsIs<DefinitionStats, contract.DefinitionStats>,
+    SentAsIs<TimelineBucket, contract.TimelineBucket>,
+    SentAsIs<TaskStats, contract.TaskStats>,
+    SentAsIs<GroupStats, contract.GroupStats>,
+    SentAsIs<WaitingStats, contract.WaitingStats>,
+  ]
+>;

@@ -102,11 +102,12 @@ export class ScheduleStore {
   /**
    * Claims the due firings: each schedule due by `now` is advanced to its next run (computed by
    * `next`) and a start job is queued, in one transaction, skipping rows another node holds.
+   * `skip` disables a schedule without queueing a start (its stored recurrence cannot run).
    */
   async claimDue(
     now: string,
     limit: number,
-    next: (s: ScheduleRecord, firedAt: string) => { nextRunAt: string | null; runsLeft: number | null },
+    next: (s: ScheduleRecord, firedAt: string) => { nextRunAt: string | null; runsLeft: number | null; skip?: boolean },
   ): Promise<number> {
     return this.knex.transaction(async (trx) => {
       const q = trx('schedules').where('enabled', true).andWhere('next_run_at', '<=', now).orderBy('next_run_at').limit(limit);
@@ -115,6 +116,10 @@ export class ScheduleStore {
       for (const s of due) {
         const firedAt = s.nextRunAt as string;
         const n = next(s, firedAt);
+        if (n.skip) {
+          await trx('schedules').where({ id: s.id }).update({ next_run_at: null, enabled: false });
+          continue;
+        }
         await trx('schedules')
           .where({ id: s.id })
           .update({

@@ -1,18 +1,8 @@
 // The REST client: bearer token from the browser session, problem+json errors as ApiError.
-export interface Me {
-  id: string;
-  name: string;
-  groups: string[];
-}
+import type { List, Problem as ProblemAnswer } from '@contract';
 
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  code?: string;
-  errors?: Array<{ pointer?: string; elementId?: string; message: string; line?: number; column?: number }>;
-}
+/** An error answer as far as it goes: one that is not problem+json gives only status and title. */
+export type Problem = Partial<ProblemAnswer>;
 
 export class ApiError extends Error {
   constructor(
@@ -85,11 +75,6 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
-}
-
-export interface List<T> {
-  items: T[];
-  total: number;
 }
 
 /** Lists come as {items, total}; a bare array is accepted too. */

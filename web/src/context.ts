@@ -1,17 +1,17 @@
 // What every page is handed by the router.
-import type { Me } from './api';
+import type { User } from '@contract';
 
 export interface PageContext {
   root: HTMLElement;
   params: Record<string, string>;
   query: URLSearchParams;
-  me: Me;
+  me: User;
   navigate(path: string): void;
   /** Called when the page is left: stop timers, destroy charts. */
   onLeave(fn: () => void): void;
 }
 
-export function isAdmin(user: Me): boolean {
+export function isAdmin(user: User): boolean {
   return user.groups.includes('admin');
 }
 

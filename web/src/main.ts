@@ -1,12 +1,13 @@
 // The single-page app: sign-in, navigation by group, a history-API router, one page at a time.
 import './styles.css';
-import { api, session, type Me } from './api';
+import type { User } from '@contract';
+import { api, session } from './api';
 import { h, mount } from './dom';
 import { routes, type Route } from './routes';
 import { errorMessage, notice } from './ui';
 
 const app = document.getElementById('app') as HTMLElement;
-let me: Me | undefined;
+let me: User | undefined;
 let leaving: Array<() => void> = [];
 
 function navigate(path: string, replace = false): void {
@@ -53,7 +54,7 @@ function signInPage(): void {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const token = input.value.trim();
-    api<Me>('/api/me', { token })
+    api<User>('/api/me', { token })
       .then((user) => {
         session.token = token;
         me = user;
@@ -66,7 +67,7 @@ function signInPage(): void {
   input.focus();
 }
 
-function nav(user: Me, current: string): HTMLElement {
+function nav(user: User, current: string): HTMLElement {
   const items = routes.filter((r) => r.nav && (!r.groups || r.groups.some((g) => user.groups.includes(g))));
   return h(
     'nav',
@@ -101,7 +102,7 @@ async function render(): Promise<void> {
   }
   if (!me) {
     try {
-      me = await api<Me>('/api/me');
+      me = await api<User>('/api/me');
     } catch {
       return; // 401 has sent us to the sign-in page
     }

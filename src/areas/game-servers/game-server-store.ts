@@ -1,5 +1,6 @@
 // Game servers, their samples (raw, then rolled up per hour) and their status-change events.
 import type { Knex } from 'knex';
+import type { GameServerStatus } from '../../connectors/game-status';
 import { toBool, toIso } from '../../store/row-codec';
 import type { Page, PageQuery } from '../../store/types';
 
@@ -7,7 +8,8 @@ type Row = Record<string, unknown>;
 
 export type GameServerProvider = 'query' | 'mcsrvstat';
 
-export interface GameServerRecord {
+/** A server with the status its last poll found. */
+export interface GameServerRecord extends Omit<GameServerStatus, 'online'> {
   id: string;
   name: string;
   game: string;
@@ -17,41 +19,24 @@ export interface GameServerRecord {
   demo: boolean;
   createdAt: string;
   checkedAt: string | null;
+  /** null until the first poll. */
   online: boolean | null;
-  playersOnline: number | null;
-  playersMax: number | null;
-  motd: string | null;
-  version: string | null;
-  latencyMs: number | null;
-  error: string | null;
-  sourceCheckedAt: string | null;
   statusChangedAt: string | null;
 }
 
 export type NewGameServer = Pick<GameServerRecord, 'id' | 'name' | 'game' | 'host' | 'port' | 'provider' | 'demo' | 'createdAt'>;
 
 /** What one poll of one server found. */
-export interface Observation {
+export interface Observation extends GameServerStatus {
   serverId: string;
   checkedAt: string;
-  online: boolean;
-  playersOnline: number | null;
-  playersMax: number | null;
-  motd: string | null;
-  version: string | null;
-  latencyMs: number | null;
-  error: string | null;
-  /** When the source itself last looked (mcsrvstat's debug.cachetime), if it says. */
-  sourceCheckedAt: string | null;
 }
 
-export interface SampleRecord {
+/** The part of a status that a sample keeps: the numbers over time, not the texts. */
+type SampledStatus = Pick<GameServerStatus, 'online' | 'playersOnline' | 'playersMax' | 'latencyMs' | 'error'>;
+
+export interface SampleRecord extends SampledStatus {
   checkedAt: string;
-  online: boolean;
-  playersOnline: number | null;
-  playersMax: number | null;
-  latencyMs: number | null;
-  error: string | null;
   /** Present on an hourly roll-up of older samples. */
   rollup?: { samples: number; onlineSamples: number; playersPeak: number | null };
 }
@@ -71,6 +56,25 @@ export interface StatusEventRecord {
 const intOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+/** The sampled columns, which a raw sample row and a server row both have. */
+function sampledOf(r: Row): SampledStatus {
+  return {
+    online: toBool(r.online),
+    playersOnline: intOrNull(r.players_online),
+    playersMax: intOrNull(r.players_max),
+    latencyMs: intOrNull(r.latency_ms),
+    error: strOrNull(r.error),
+  };
+}
+
+function sampledColumns(s: SampledStatus): Row {
+  return { online: s.online, players_online: s.playersOnline, players_max: s.playersMax, latency_ms: s.latencyMs, error: s.error };
+}
+
+function serverRow(s: NewGameServer): Row {
+  return { id: s.id, name: s.name, game: s.game, host: s.host, port: s.port, provider: s.provider, demo: s.demo, created_at: s.createdAt };
+}
+
 function toServer(r: Row): GameServerRecord {
   return {
     id: String(r.id),
@@ -82,13 +86,10 @@ function toServer(r: Row): GameServerRecord {
     demo: toBool(r.demo),
     createdAt: toIso(r.created_at) as string,
     checkedAt: toIso(r.checked_at),
+    ...sampledOf(r),
     online: r.online === null || r.online === undefined ? null : toBool(r.online),
-    playersOnline: intOrNull(r.players_online),
-    playersMax: intOrNull(r.players_max),
     motd: strOrNull(r.motd),
     version: strOrNull(r.version),
-    latencyMs: intOrNull(r.latency_ms),
-    error: strOrNull(r.error),
     sourceCheckedAt: toIso(r.source_checked_at),
     statusChangedAt: toIso(r.status_changed_at),
   };
@@ -131,17 +132,7 @@ export class GameServerStore {
 
   /** Inserts a server; null when one with the same host, port and provider exists. */
   async insert(server: NewGameServer): Promise<GameServerRecord | null> {
-    const row = {
-      id: server.id,
-      name: server.name,
-      game: server.game,
-      host: server.host,
-      port: server.port,
-      provider: server.provider,
-      demo: server.demo,
-      created_at: server.createdAt,
-    };
-    const inserted = (await this.knex('game_servers').insert(row).onConflict(['host', 'port', 'provider']).ignore().returning('id')) as unknown[];
+    const inserted = (await this.knex('game_servers').insert(serverRow(server)).onConflict(['host', 'port', 'provider']).ignore().returning('id')) as unknown[];
     if (!inserted.length) return null;
     return (await this.get(server.id)) ?? null;
   }
@@ -186,16 +177,7 @@ export class GameServerStore {
         if (existing) {
           await trx('game_servers').where({ id: existing.id }).update({ host: s.host, port: s.port, provider: s.provider, game: s.game });
         } else {
-          await trx('game_servers').insert({
-            id: s.id,
-            name: s.name,
-            game: s.game,
-            host: s.host,
-            port: s.port,
-            provider: s.provider,
-            demo: true,
-            created_at: s.createdAt,
-          });
+          await trx('game_servers').insert({ ...serverRow(s), demo: true });
         }
       }
     });
@@ -219,17 +201,7 @@ export class GameServerStore {
       // A server deleted while the sweep ran is skipped.
       const present = observations.filter((o) => previous.has(o.serverId));
       for (const part of chunks(present)) {
-        await trx('game_server_samples').insert(
-          part.map((o) => ({
-            server_id: o.serverId,
-            checked_at: o.checkedAt,
-            online: o.online,
-            players_online: o.playersOnline,
-            players_max: o.playersMax,
-            latency_ms: o.latencyMs,
-            error: o.error,
-          })),
-        );
+        await trx('game_server_samples').insert(part.map((o) => ({ server_id: o.serverId, checked_at: o.checkedAt, ...sampledColumns(o) })));
       }
       const events: Array<Record<string, unknown>> = [];
       for (const o of present) {
@@ -240,13 +212,9 @@ export class GameServerStore {
           .where({ id: o.serverId })
           .update({
             checked_at: o.checkedAt,
-            online: o.online,
-            players_online: o.playersOnline,
-            players_max: o.playersMax,
+            ...sampledColumns(o),
             motd: o.motd,
             version: o.version,
-            latency_ms: o.latencyMs,
-            error: o.error,
             source_checked_at: o.sourceCheckedAt,
             status_changed_at: flipped || wasOnline === null ? o.checkedAt : before.status_changed_at,
           });
@@ -289,14 +257,7 @@ export class GameServerStore {
     const fetchRaw = async (offset: number, limit: number): Promise<SampleRecord[]> => {
       if (limit <= 0) return [];
       const rows = (await raw().orderBy('checked_at', range.order).orderBy('id', range.order).limit(limit).offset(offset)) as Row[];
-      return rows.map((r) => ({
-        checkedAt: toIso(r.checked_at) as string,
-        online: toBool(r.online),
-        playersOnline: intOrNull(r.players_online),
-        playersMax: intOrNull(r.players_max),
-        latencyMs: intOrNull(r.latency_ms),
-        error: strOrNull(r.error),
-      }));
+      return rows.map((r) => ({ checkedAt: toIso(r.checked_at) as string, ...sampledOf(r) }));
     };
     const fetchRolled = async (offset: number, limit: number): Promise<SampleRecord[]> => {
       if (limit <= 0) return [];

@@ -1,7 +1,7 @@
 // One sweep over every game server: bounded concurrency, a timeout per attempt, one retry, and a
 // deadline for the whole sweep, so that a bad server costs at most its own attempts and never
 // holds up the others.
-import type { GameServerStatus, GameStatusProvider } from '../../connectors/game-status';
+import { offlineStatus, type GameServerStatus, type GameStatusProvider } from '../../connectors/game-status';
 import type { GameServerProvider, Observation } from './game-server-store';
 
 export interface SweepTarget {
@@ -39,7 +39,7 @@ export async function pollSweep(targets: SweepTarget[], providers: Providers, op
       const i = next++;
       const target = targets[i] as SweepTarget;
       if (Date.now() >= deadline) {
-        out[i] = failed(target, `not polled: the sweep used up its ${options.deadlineMs} ms before reaching this server`, options.now());
+        out[i] = observed(target, offlineStatus(`not polled: the sweep used up its ${options.deadlineMs} ms before reaching this server`), options.now());
         continue;
       }
       out[i] = await pollOne(target, providers, options, deadline);
@@ -65,37 +65,11 @@ async function pollOne(target: SweepTarget, providers: Providers, options: Sweep
       lastError = err instanceof Error ? err.message : String(err);
     }
   }
-  return failed(target, lastError, options.now());
+  return observed(target, offlineStatus(lastError), options.now());
 }
 
 function observed(target: SweepTarget, s: GameServerStatus, at: Date): Observation {
-  return {
-    serverId: target.id,
-    checkedAt: at.toISOString(),
-    online: s.online,
-    playersOnline: s.playersOnline,
-    playersMax: s.playersMax,
-    motd: s.motd,
-    version: s.version,
-    latencyMs: s.latencyMs,
-    error: s.error,
-    sourceCheckedAt: s.sourceCheckedAt,
-  };
-}
-
-function failed(target: SweepTarget, error: string, at: Date): Observation {
-  return {
-    serverId: target.id,
-    checkedAt: at.toISOString(),
-    online: false,
-    playersOnline: null,
-    playersMax: null,
-    motd: null,
-    version: null,
-    latencyMs: null,
-    error,
-    sourceCheckedAt: null,
-  };
+  return { ...s, serverId: target.id, checkedAt: at.toISOString() };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, target: SweepTarget): Promise<T> {

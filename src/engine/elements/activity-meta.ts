@@ -16,6 +16,8 @@ export interface ActivityMeta {
   timer?: { kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string };
   topic?: string;
   initiator?: string;
+  /** A multi-instance or standard loop: its literal or expression cardinality, if any. */
+  loop?: { cardinality: string | null };
   /** camunda:failedJobRetryTimeCycle, e.g. R5/PT5M. */
   retryCycle?: string;
 }

@@ -2,6 +2,7 @@
 // own source), and the readers that fill an activity's meta from its moddle element at deploy.
 import type { ElementReader } from './activity-meta';
 import { readMessage } from './message';
+import { readLoop } from './multi-instance';
 import { readRetryCycle, readServiceTopic } from './service-task';
 import { readSignal } from './signal';
 import { readStartEvent } from './start-event';
@@ -15,6 +16,7 @@ export * from './form-data';
 export * from './lane';
 export * from './message';
 export * from './moddle-element';
+export * from './multi-instance';
 export * from './process';
 export * from './script-task';
 export * from './sequence-flow';
@@ -26,4 +28,13 @@ export * from './timer';
 export * from './user-task';
 
 /** Every element reader, in the order they fill in an activity's meta. */
-export const elementReaders: readonly ElementReader[] = [readUserTask, readStartEvent, readMessage, readSignal, readTimer, readRetryCycle, readServiceTopic];
+export const elementReaders: readonly ElementReader[] = [
+  readUserTask,
+  readStartEvent,
+  readMessage,
+  readSignal,
+  readTimer,
+  readRetryCycle,
+  readServiceTopic,
+  readLoop,
+];

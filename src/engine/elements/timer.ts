@@ -2,6 +2,7 @@
 // `timers` option (due times kept by the service clock, fired by the jobs table), and the check
 // that a timer expression gave a value.
 import type { Clock } from '../clock';
+import { parseDuration } from '../iso-duration';
 import type { ElementApi } from '../runner/engine-api';
 import type { ActivityMeta, ElementReader } from './activity-meta';
 import { eventDefinition, expressionBody } from './moddle-element';
@@ -19,6 +20,58 @@ export const readTimer: ElementReader = (el, meta) => {
     if (value) meta.timer = { kind, value };
   }
 };
+
+/** The shortest interval a timer cycle (or a schedule's recurrence) may repeat at, in service-clock ms. */
+export const MIN_TIMER_CYCLE_MS = 1000;
+/** The years a timer date may fall in: what the jobs table and every `Date` can hold alike. */
+export const TIMER_YEARS = { min: 1970, max: 9999 } as const;
+
+export interface TimerValueProblem {
+  code: 'TIMER_TOO_FREQUENT' | 'BPMN_INVALID';
+  message: string;
+}
+
+function yearProblem(text: string): string | undefined {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return undefined;
+  const year = new Date(ms).getUTCFullYear();
+  return year < TIMER_YEARS.min || year > TIMER_YEARS.max
+    ? `expected a date in the years ${TIMER_YEARS.min} to ${TIMER_YEARS.max}, found <${text}> (year ${year})`
+    : undefined;
+}
+
+/**
+ * What is wrong with a literal timer value, or undefined: a cycle that repeats more often than
+ * MIN_TIMER_CYCLE_MS (R/PT0S would spin the scheduler and bpmn-elements' parser alike), or a date
+ * outside TIMER_YEARS. Values this cannot read (cron cycles, expressions) are left to the engine.
+ */
+export function timerValueProblem(kind: 'timeDuration' | 'timeDate' | 'timeCycle', value: string): TimerValueProblem | undefined {
+  const text = value.trim();
+  if (text.includes('${') || text.includes('#{')) return undefined;
+  if (kind === 'timeDate') {
+    const message = yearProblem(text);
+    return message ? { code: 'BPMN_INVALID', message } : undefined;
+  }
+  if (kind !== 'timeCycle') return undefined;
+  const parts = text.split('/').map((p) => p.trim());
+  if (!parts[0]?.startsWith('R') && !parts[0]?.startsWith('P')) return undefined;
+  for (const part of parts) {
+    if (part.startsWith('R')) continue;
+    if (part.startsWith('P')) {
+      const ms = parseDuration(part);
+      if (ms !== undefined && ms < MIN_TIMER_CYCLE_MS) {
+        return {
+          code: 'TIMER_TOO_FREQUENT',
+          message: `the cycle <${text}> repeats every ${ms} ms; expected an interval of at least ${MIN_TIMER_CYCLE_MS / 1000} s (e.g. R/PT1S)`,
+        };
+      }
+      continue;
+    }
+    const message = yearProblem(part);
+    if (message) return { code: 'BPMN_INVALID', message };
+  }
+  return undefined;
+}
 
 export interface ArmedTimer {
   activityId: string | null;

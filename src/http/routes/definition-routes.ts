@@ -1,7 +1,9 @@
 // Deployments and process definitions: deploy BPMN, list and read definitions, start instances.
-import express, { Router } from 'express';
+import { Transform, type Writable } from 'node:stream';
+import express, { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
+import { requireCapability } from '../../app/access';
 import { AppError } from '../../errors/app-error';
 import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
@@ -11,15 +13,63 @@ import { definitionView, instanceView } from '../views';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml', 'application/octet-stream', 'text/plain'];
 
+function tooLarge(limit: number): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `the request body exceeds the configured limit of ${limit} bytes (all files together)`);
+}
+
+/**
+ * Multipart uploads within the body limit for all files together, not per file: a declared
+ * Content-Length over it is refused before anything is read, and the bytes are counted as they
+ * stream into the parser (chunked uploads), which is stopped at the limit.
+ */
+function multipartUpload(limit: number): RequestHandler {
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: limit, files: 20, fields: 50, parts: 70 },
+    streamHandler: (req: NodeJS.ReadableStream, busboy: Writable) => {
+      let total = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          total += chunk.length;
+          if (total <= limit) return done(null, chunk);
+          req.unpipe(counter);
+          busboy.destroy(tooLarge(limit));
+          done();
+        },
+      });
+      req.pipe(counter).pipe(busboy);
+    },
+  } as multer.Options).any();
+  return (req, res, next) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) return next(tooLarge(limit));
+    upload(req, res, (err?: unknown) => {
+      if (err instanceof multer.MulterError) {
+        return next(
+          err.code === 'LIMIT_FILE_SIZE'
+            ? tooLarge(limit)
+            : new AppError('VALIDATION_FAILED', `the multipart upload could not be read: ${err.message}`, { errors: [{ message: err.code }] }),
+        );
+      }
+      next(err);
+    });
+  };
+}
+
 export function definitionRoutes(ctx: HttpContext): Router {
   const r = Router();
   const definitions = ctx.app.definitions;
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ctx.config.maxBodyBytes, files: 20 } });
+  const upload = multipartUpload(ctx.config.maxBodyBytes);
   const rawXml = express.raw({ type: XML_TYPES, limit: ctx.config.maxBodyBytes });
 
   r.post(
     '/deployments',
-    (req, res, next) => (req.is('multipart/form-data') ? upload.any()(req, res, next) : rawXml(req, res, next)),
+    // Who may deploy is decided before the body is read: a non-admin's upload is never parsed.
+    (_req, res, next) => {
+      requireCapability(currentUser(res), 'deploy');
+      next();
+    },
+    (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : rawXml(req, res, next)),
     async (req, res) => {
       const user = currentUser(res);
       const files = (req.files as Express.Multer.File[] | undefined) ?? [];

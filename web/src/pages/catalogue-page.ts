@@ -5,6 +5,7 @@ import type { PageContext } from '../context';
 import { h, link, mount, table } from '../dom';
 import { value } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
+import type { Started } from '@contract';
 
 type Row = Record<string, unknown>;
 const MAX_COLUMNS = 8;
@@ -82,7 +83,7 @@ export async function catalogueSyncPage(ctx: PageContext, kind: 'products' | 'cu
   search.addEventListener('input', render);
   sync.addEventListener('click', () => {
     sync.disabled = true;
-    api<{ processInstanceId: string }>(`${endpoint}/sync`, { method: 'POST', body: {} })
+    api<Started>(`${endpoint}/sync`, { method: 'POST', body: {} })
       .then((r) => {
         status.replaceChildren(
           notice('success', `A sync from ${source} has started: `, link(`/instances/${r.processInstanceId}`, 'its instance'), '. Reload in a moment.'),

@@ -7,48 +7,7 @@ import { every, type PageContext } from '../context';
 import { badge, h, link, mount, table } from '../dom';
 import { age, dateTime, duration, shortId } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
-import type { Incident } from './types';
-
-interface Summary {
-  count: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  maxMs: number | null;
-}
-interface DefinitionStat {
-  definitionKey: string;
-  name: string | null;
-  latestVersion: number | null;
-  instances: { running: number; completed: number; failed: number; cancelled: number; total: number };
-  openIncidents: number;
-  oldestRunningStartedAt: string | null;
-  duration: Summary;
-}
-interface Timeline {
-  items: Array<{ at: string; started: number; completed: number }>;
-}
-interface TaskStat {
-  definitionKey: string;
-  activityId: string;
-  name: string | null;
-  open: number;
-  oldestOpenAt: string | null;
-  completed: number;
-  completion: Summary;
-}
-interface WaitingStat {
-  definitionKey: string;
-  activityId: string;
-  activityName: string | null;
-  type: string | null;
-  count: number;
-  oldestSince: string | null;
-}
-interface GroupStat {
-  group: string;
-  open: number;
-  oldestOpenAt: string | null;
-}
+import type { DefinitionStats, Incident, TaskStatsAnswer, Timeline, WaitingStats } from '@contract';
 
 const REFRESH_MS = 30_000;
 
@@ -75,17 +34,17 @@ export async function cockpitPage(ctx: PageContext): Promise<void> {
 
   const load = async () => {
     const scope = key ? { definitionKey: key } : {};
-    let defs: DefinitionStat[];
+    let defs: DefinitionStats[];
     let timeline: Timeline;
-    let tasks: { items: TaskStat[]; groups: GroupStat[] };
-    let waiting: WaitingStat[];
+    let tasks: TaskStatsAnswer;
+    let waiting: WaitingStats[];
     let incidents: Incident[];
     try {
       [defs, timeline, tasks, waiting, incidents] = await Promise.all([
-        list<DefinitionStat>('/api/stats/definitions').then((r) => r.items),
+        list<DefinitionStats>('/api/stats/definitions').then((r) => r.items),
         api<Timeline>('/api/stats/timeline', { query: { ...scope, bucket } }),
-        api<{ items: TaskStat[]; groups: GroupStat[] }>('/api/stats/tasks', { query: scope }),
-        list<WaitingStat>('/api/stats/waiting', scope).then((r) => r.items),
+        api<TaskStatsAnswer>('/api/stats/tasks', { query: scope }),
+        list<WaitingStats>('/api/stats/waiting', scope).then((r) => r.items),
         list<Incident>('/api/incidents', { state: 'open', limit: 100 }).then((r) => r.items),
       ]);
     } catch (err) {

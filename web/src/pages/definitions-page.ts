@@ -7,22 +7,7 @@ import { badge, h, link, mount, table } from '../dom';
 import { dateTime, duration } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
 import { definitionXml } from './instance-page';
-import type { Definition, Instance } from './types';
-
-interface Deployment {
-  id: string;
-  name: string;
-  deployedAt: string;
-  definitions: Definition[];
-}
-
-interface WaitingStat {
-  definitionKey: string;
-  activityId: string;
-  activityName: string | null;
-  count: number;
-  oldestSince: string | null;
-}
+import type { Deployment, ProcessDefinition, ProcessInstance, WaitingStats } from '@contract';
 
 function deployForm(onDone: () => void): HTMLElement {
   const file = h('input', {
@@ -70,7 +55,7 @@ function deployForm(onDone: () => void): HTMLElement {
   return form;
 }
 
-function startForm(def: Definition, ctx: PageContext): HTMLElement {
+function startForm(def: ProcessDefinition, ctx: PageContext): HTMLElement {
   const businessKey = h('input', { type: 'text', placeholder: 'business key (optional)' });
   const variables = h('textarea', { rows: 2, placeholder: '{"customer": "ACME"}' });
   const status = h('div');
@@ -84,7 +69,7 @@ function startForm(def: Definition, ctx: PageContext): HTMLElement {
       status.replaceChildren(notice('error', 'The variables are not valid JSON.'));
       return;
     }
-    api<Instance>(`/api/process-definitions/${encodeURIComponent(def.key)}/start`, {
+    api<ProcessInstance>(`/api/process-definitions/${encodeURIComponent(def.key)}/start`, {
       method: 'POST',
       body: { ...(businessKey.value.trim() ? { businessKey: businessKey.value.trim() } : {}), ...(vars ? { variables: vars } : {}) },
     })
@@ -99,7 +84,7 @@ export async function definitionsPage(ctx: PageContext): Promise<void> {
   const all = ctx.query.get('allVersions') === 'true';
   const load = async () => {
     try {
-      const defs = await list<Definition>('/api/process-definitions', { allVersions: all || undefined });
+      const defs = await list<ProcessDefinition>('/api/process-definitions', { allVersions: all || undefined });
       mount(
         body,
         table(
@@ -138,14 +123,14 @@ export async function definitionPage(ctx: PageContext): Promise<void> {
   const key = ctx.params.key ?? '';
   let diagram: Diagram | undefined;
   ctx.onLeave(() => diagram?.destroy());
-  let def: Definition;
+  let def: ProcessDefinition;
   try {
-    def = await api<Definition>(`/api/process-definitions/${encodeURIComponent(key)}`);
+    def = await api<ProcessDefinition>(`/api/process-definitions/${encodeURIComponent(key)}`);
   } catch (err) {
     mount(ctx.root, pageHeader(key), failure(err, 'Definitions', `GET /api/process-definitions/${key}`));
     return;
   }
-  const waiting = isAdmin(ctx.me) ? await list<WaitingStat>('/api/stats/waiting', { definitionKey: key }).catch(() => undefined) : undefined;
+  const waiting = isAdmin(ctx.me) ? await list<WaitingStats>('/api/stats/waiting', { definitionKey: key }).catch(() => undefined) : undefined;
   const canvas = h('div', { class: 'diagram', 'data-testid': 'diagram' });
   const now = Date.now();
   mount(

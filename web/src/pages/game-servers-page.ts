@@ -7,30 +7,7 @@ import { every, type PageContext } from '../context';
 import { badge, h, link, mount, table } from '../dom';
 import { age, dateTime } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
-
-interface GameServer {
-  id: string | number;
-  name: string;
-  game: string;
-  host: string;
-  port: number | null;
-  provider: string;
-  online: boolean | null;
-  playersOnline: number | null;
-  playersMax: number | null;
-  motd: string | null;
-  version: string | null;
-  latencyMs: number | null;
-  checkedAt: string | null;
-  error?: string | null;
-}
-
-interface Sample {
-  checkedAt: string;
-  online: boolean;
-  playersOnline: number | null;
-  latencyMs: number | null;
-}
+import type { GameServer, GameServerSample as Sample, Started } from '@contract';
 
 const REFRESH_MS = 30_000;
 const HISTORY_MS = 24 * 3_600_000;
@@ -95,7 +72,7 @@ export async function gameServersPage(ctx: PageContext): Promise<void> {
   const status = h('div');
   const poll = h('button', { class: 'secondary', 'data-action': 'poll' }, 'Poll now');
   poll.addEventListener('click', () => {
-    api<{ processInstanceId: string }>('/api/game-servers/poll', { method: 'POST', body: {} })
+    api<Started>('/api/game-servers/poll', { method: 'POST', body: {} })
       .then((r) =>
         status.replaceChildren(notice('success', 'A poll of every server has started: ', link(`/instances/${r.processInstanceId}`, 'its instance'), '.')),
       )

@@ -6,7 +6,7 @@ import { showDiagram, type Diagram } from '../diagram';
 import { badge, h, link, mount, table } from '../dom';
 import { dateTime, duration, shortId, value } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
-import type { HistoryEntry, Incident, Instance, Task } from './types';
+import type { HistoryEntry, Incident, ProcessInstance, Task } from '@contract';
 
 export function stateBadge(state: string): HTMLElement {
   const kind = { running: 'info', completed: 'ok', failed: 'error', cancelled: 'muted' }[state] ?? 'muted';
@@ -23,11 +23,11 @@ export async function instancePage(ctx: PageContext): Promise<void> {
   let diagram: Diagram | undefined;
   ctx.onLeave(() => diagram?.destroy());
 
-  let instance: Instance;
+  let instance: ProcessInstance;
   let historyRows: HistoryEntry[];
   try {
     [instance, historyRows] = await Promise.all([
-      api<Instance>(`/api/process-instances/${encodeURIComponent(id)}`),
+      api<ProcessInstance>(`/api/process-instances/${encodeURIComponent(id)}`),
       api<HistoryEntry[]>(`/api/process-instances/${encodeURIComponent(id)}/history`),
     ]);
   } catch (err) {

@@ -5,7 +5,7 @@ import { badge, h, link, mount, table } from '../dom';
 import { dateTime, duration, shortId } from '../format';
 import { failure, pageHeader } from '../ui';
 import { stateBadge } from './instance-page';
-import type { Instance } from './types';
+import type { ProcessInstance } from '@contract';
 
 const PAGE = 50;
 
@@ -37,7 +37,7 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
   const body = h('div');
   mount(ctx.root, pageHeader('Instances'), filters, body);
   try {
-    const page = await list<Instance>('/api/process-instances', { definitionKey, state, limit: PAGE, offset });
+    const page = await list<ProcessInstance>('/api/process-instances', { definitionKey, state, limit: PAGE, offset });
     const now = Date.now();
     mount(
       body,

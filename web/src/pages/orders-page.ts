@@ -5,20 +5,9 @@ import type { PageContext } from '../context';
 import { badge, h, link, mount, table } from '../dom';
 import { shortId, value } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
+import type { Order, OrderStatus, PlacedOrder } from '@contract';
 
-interface Order {
-  id: string | number;
-  customerName: string;
-  email: string;
-  items: Array<{ description: string; quantity: number }>;
-  status: string;
-  cost?: number | null;
-  quote?: unknown;
-  history?: unknown;
-  processInstanceId?: string;
-}
-
-const STATUS_KIND: Record<string, string> = {
+const STATUS_KIND: Record<OrderStatus, string> = {
   awaiting_validation: 'waiting',
   quote_pending: 'waiting',
   quote_sent: 'info',
@@ -33,7 +22,7 @@ const STATUS_KIND: Record<string, string> = {
   cancelled: 'muted',
 };
 
-export function orderStatus(status: string): HTMLElement {
+export function orderStatus(status: OrderStatus): HTMLElement {
   return badge(status.replace(/_/g, ' '), STATUS_KIND[status] ?? 'muted');
 }
 
@@ -71,7 +60,7 @@ function newOrderForm(ctx: PageContext): HTMLElement {
       description: line.querySelector<HTMLInputElement>('[data-item=description]')?.value ?? '',
       quantity: Number(line.querySelector<HTMLInputElement>('[data-item=quantity]')?.value ?? 1),
     }));
-    api<{ orderId: string | number }>('/api/orders', { method: 'POST', body: { customerName: customerName.value, email: email.value, items } })
+    api<PlacedOrder>('/api/orders', { method: 'POST', body: { customerName: customerName.value, email: email.value, items } })
       .then((res) => ctx.navigate(`/orders/${res.orderId}`))
       .catch((err: unknown) => status.replaceChildren(notice('error', errorMessage(err))));
   });

@@ -5,22 +5,7 @@ import { every, isAdmin, type PageContext } from '../context';
 import { badge, h, mount, table } from '../dom';
 import { dateTime } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
-import type { Definition } from './types';
-
-interface Clock {
-  now: string;
-  speed: number;
-}
-
-interface Schedule {
-  id: string | number;
-  name: string | null;
-  processKey: string;
-  nextRunAt: string | null;
-  recurrence: string | null;
-  lastRunAt: string | null;
-  enabled: boolean;
-}
+import type { Clock, ProcessDefinition, Schedule } from '@contract';
 
 function clockSection(ctx: PageContext): { el: HTMLElement; load: () => Promise<void> } {
   const el = h('div', { class: 'clock' });
@@ -74,7 +59,7 @@ function formatSpeed(speed: number): string {
   return `${+(s / 3600).toFixed(1)} h`;
 }
 
-function addScheduleForm(definitions: Definition[], onAdded: () => void): HTMLElement {
+function addScheduleForm(definitions: ProcessDefinition[], onAdded: () => void): HTMLElement {
   const processKey = h(
     'select',
     { name: 'processKey', required: true },
@@ -175,7 +160,7 @@ export async function schedulerPage(ctx: PageContext): Promise<void> {
         ),
       );
       if (!formBox.childElementCount) {
-        const defs = await list<Definition>('/api/process-definitions').catch(() => ({ items: [] as Definition[], total: 0 }));
+        const defs = await list<ProcessDefinition>('/api/process-definitions').catch(() => ({ items: [] as ProcessDefinition[], total: 0 }));
         mount(
           formBox,
           section(

@@ -5,7 +5,7 @@ import { every, type PageContext } from '../context';
 import { badge, h, link, mount, table } from '../dom';
 import { age, dateTime, shortId, value } from '../format';
 import { errorMessage, failure, notice, pageHeader } from '../ui';
-import type { FormField, Instance, Task } from './types';
+import type { FormField, Task, TaskCompleted } from '@contract';
 
 const REFRESH_MS = 5000;
 
@@ -147,7 +147,7 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
       form.querySelectorAll('.field-error').forEach((el) => el.replaceChildren());
       const submit = form.querySelector<HTMLButtonElement>('button[type=submit]');
       if (submit) submit.disabled = true;
-      api<{ task: Task; processInstance: Instance }>(`/api/tasks/${task.id}/complete`, { method: 'POST', body: { variables: readForm(form, fields) } })
+      api<TaskCompleted>(`/api/tasks/${task.id}/complete`, { method: 'POST', body: { variables: readForm(form, fields) } })
         .then((done) => {
           selected = null;
           history.replaceState(null, '', '/tasks');

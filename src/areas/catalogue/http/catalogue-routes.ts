@@ -2,28 +2,11 @@
 // search, sync now, empty; /api/sync-runs: what each sync did. Group `sales` (or admin).
 import { Router } from 'express';
 import type { CatalogueService } from '../catalogue-service';
-import type { SyncRunRecord } from '../sync-run-store';
 import { currentUser } from '../../../http/auth';
 import type { HttpContext } from '../../../http/context';
 import { searchQuery, syncRunQuery } from './catalogue-schemas';
+import { syncRunView } from './catalogue-views';
 import { parseWith } from '../../../http/validation';
-
-function syncRunView(r: SyncRunRecord) {
-  return {
-    id: r.id,
-    kind: r.kind,
-    processInstanceId: r.processInstanceId,
-    status: r.status,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    fetched: r.fetched,
-    added: r.added,
-    changed: r.changed,
-    unchanged: r.unchanged,
-    error: r.error,
-    sourceUrl: r.sourceUrl,
-  };
-}
 
 export function catalogueRoutes(_ctx: HttpContext, catalogue: CatalogueService): Router {
   const r = Router();

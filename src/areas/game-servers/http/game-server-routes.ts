@@ -2,46 +2,12 @@
 // status-change events, and poll now. Group `ops` (or admin).
 import { Router } from 'express';
 import type { GameServerService } from '../game-server-service';
-import type { GameServerRecord, SampleRecord } from '../game-server-store';
 import { currentUser } from '../../../http/auth';
 import type { HttpContext } from '../../../http/context';
 import { gameEventsQuery, gameServerBody, samplesQuery } from './game-server-schemas';
+import { gameServerView, sampleView } from './game-server-views';
 import { pageQuery } from '../../../http/schemas';
 import { parseWith } from '../../../http/validation';
-
-export function gameServerView(s: GameServerRecord) {
-  return {
-    id: s.id,
-    name: s.name,
-    game: s.game,
-    host: s.host,
-    port: s.port,
-    provider: s.provider,
-    online: s.online,
-    playersOnline: s.playersOnline,
-    playersMax: s.playersMax,
-    motd: s.motd,
-    version: s.version,
-    latencyMs: s.latencyMs,
-    checkedAt: s.checkedAt,
-    ...(s.error ? { error: s.error } : {}),
-    statusChangedAt: s.statusChangedAt,
-    sourceCheckedAt: s.sourceCheckedAt,
-    demo: s.demo,
-  };
-}
-
-function sampleView(s: SampleRecord) {
-  return {
-    checkedAt: s.checkedAt,
-    online: s.online,
-    playersOnline: s.playersOnline,
-    latencyMs: s.latencyMs,
-    playersMax: s.playersMax,
-    ...(s.error ? { error: s.error } : {}),
-    ...(s.rollup ? { rollup: s.rollup } : {}),
-  };
-}
 
 export function gameServerRoutes(_ctx: HttpContext, gameServers: GameServerService): Router {
   const r = Router();

@@ -1,38 +1,12 @@
 // /api/orders: place an order (starts the order process), list and read orders with their
 // status, and the quote document as text, PDF or JSON.
 import { Router } from 'express';
-import type { OrderDetails, OrderService } from '../order-service';
+import type { OrderService } from '../order-service';
 import { currentUser } from '../../../http/auth';
 import type { HttpContext } from '../../../http/context';
 import { orderQuery, placeOrderBody } from './order-schemas';
+import { notificationView, orderView, quoteDocumentView } from './order-views';
 import { parseWith } from '../../../http/validation';
-
-export function orderView(d: OrderDetails) {
-  const { order, quote } = d;
-  const cost = quote?.totalCents === null || quote?.totalCents === undefined ? undefined : quote.totalCents / 100;
-  return {
-    id: order.id,
-    number: order.number,
-    customerName: order.customerName,
-    email: order.email,
-    clientUser: order.clientUser,
-    items: order.items,
-    status: d.status,
-    processInstanceId: order.processInstanceId,
-    createdAt: order.createdAt,
-    ...(quote?.number && cost !== undefined
-      ? { cost, quote: { number: quote.number, cost, currency: quote.currency ?? 'EUR', createdAt: quote.createdAt, sentAt: quote.sentAt } }
-      : {}),
-    history: d.history.map((h) => ({
-      at: h.at,
-      activityId: h.activityId,
-      activityName: h.activityName,
-      type: h.type,
-      event: h.event,
-      ...(h.by ? { by: h.by } : {}),
-    })),
-  };
-}
 
 export function orderRoutes(_ctx: HttpContext, orders: OrderService): Router {
   const r = Router();
@@ -68,16 +42,7 @@ export function orderRoutes(_ctx: HttpContext, orders: OrderService): Router {
           .send(quote.pdf ?? Buffer.alloc(0));
         return;
       case 'application/json':
-        res.json({
-          number: quote.number,
-          orderId: quote.orderId,
-          cost: (quote.totalCents ?? 0) / 100,
-          currency: quote.currency,
-          lines: quote.lines.map((l) => ({ ...l, unitPrice: l.unitPriceCents / 100, amount: l.amountCents / 100 })),
-          createdAt: quote.createdAt,
-          sentAt: quote.sentAt,
-          text: quote.text,
-        });
+        res.json(quoteDocumentView(quote));
         return;
       default:
         res
@@ -89,20 +54,7 @@ export function orderRoutes(_ctx: HttpContext, orders: OrderService): Router {
 
   r.get('/orders/:id/notifications', async (req, res) => {
     const items = await orders.notifications(String(req.params.id), currentUser(res));
-    res.json({
-      items: items.map((n) => ({
-        id: String(n.id),
-        kind: n.kind,
-        recipient: n.recipient,
-        subject: n.subject,
-        body: n.body,
-        state: n.state,
-        createdAt: n.createdAt,
-        sentAt: n.sentAt,
-        activityId: n.activityId,
-      })),
-      total: items.length,
-    });
+    res.json({ items: items.map(notificationView), total: items.length });
   });
 
   return r;

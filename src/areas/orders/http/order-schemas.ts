@@ -1,7 +1,7 @@
 // Request and answer schemas of the orders API and of the prototype's routes (docs/orders.md).
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../order-status';
-import { pageQuery } from '../../../http/schemas';
+import { historyEntrySchema, pageQuery } from '../../../http/schemas';
 
 export const orderItemSchema = z
   .object({
@@ -50,16 +50,7 @@ export const orderSchema = z.object({
   createdAt: z.string(),
   cost: z.number().optional(),
   quote: quoteSummarySchema.optional(),
-  history: z.array(
-    z.object({
-      at: z.string(),
-      activityId: z.string().nullable(),
-      activityName: z.string().nullable(),
-      type: z.string().nullable(),
-      event: z.string(),
-      by: z.string().optional(),
-    }),
-  ),
+  history: z.array(historyEntrySchema),
 });
 
 export const placedOrderSchema = z.object({
@@ -67,6 +58,42 @@ export const placedOrderSchema = z.object({
   orderNumber: z.number().int(),
   processInstanceId: z.string(),
   status: z.enum(ORDER_STATUSES),
+});
+
+/** GET /api/orders/{id}/quote as application/json. */
+export const quoteDocumentSchema = z.object({
+  number: z.string().nullable(),
+  orderId: z.string(),
+  cost: z.number(),
+  currency: z.string().nullable(),
+  lines: z.array(
+    z.object({
+      description: z.string(),
+      productCode: z.string().optional(),
+      quantity: z.number().int(),
+      unitPriceCents: z.number().int(),
+      amountCents: z.number().int(),
+      priceSource: z.enum(['catalogue', 'rule']),
+      unitPrice: z.number(),
+      amount: z.number(),
+    }),
+  ),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  text: z.string().nullable(),
+});
+
+/** What the client was told about an order (GET /api/orders/{id}/notifications). */
+export const notificationSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  recipient: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  state: z.enum(['pending', 'sent', 'recorded']),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  activityId: z.string(),
 });
 
 export const legacyMessageSchema = z.object({ message: z.string(), order_id: z.number().int().optional() });
