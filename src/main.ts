@@ -87,7 +87,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }));
   const application = createApplication(
     { store, events, registry, clock, logger: logger.child({ component: 'app' }) },
-    { deployer, scheduler, clockSync, users },
+    { deployer, scheduler, clockSync, users, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) },
   );
   const areas = createAreas({ config, db, store, starts: application.starts, services, clock, logger: logger.child({ component: 'area' }) });
   deployer.onDeployed((definitions) => scheduler.syncModelSchedules(definitions));

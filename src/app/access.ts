@@ -18,12 +18,17 @@ export const ADMIN_GROUP = 'admin';
 /** Group of the external workers that do service tasks without a handler in code. */
 export const WORKER_GROUP = 'workers';
 export const OPS_GROUP = 'ops';
+/** Group whose users may read /metrics (a monitoring system's own user). */
+export const METRICS_GROUP = 'metrics';
 export const SALES_GROUP = 'sales';
+/** Group allowed to send signals and untargeted messages (which reach every owner's instances). */
+export const BROADCAST_GROUP = 'broadcasters';
 export const CLIENT_GROUP = 'client';
 export const SUPPLIER_GROUP = 'supplier';
 
 /** Things only certain groups may do; `admin` may always. */
-export type Capability = 'deploy' | 'incidents' | 'users' | 'stats' | 'clock:set' | 'schedules:manage' | 'external-tasks' | 'game-servers' | 'catalogue';
+export type Capability =
+  'deploy' | 'incidents' | 'users' | 'stats' | 'clock:set' | 'schedules:manage' | 'external-tasks' | 'game-servers' | 'catalogue' | 'broadcast' | 'metrics';
 
 const CAPABILITY_GROUPS: Record<Capability, readonly string[]> = {
   deploy: [],
@@ -35,6 +40,8 @@ const CAPABILITY_GROUPS: Record<Capability, readonly string[]> = {
   'external-tasks': [WORKER_GROUP],
   'game-servers': [OPS_GROUP],
   catalogue: [SALES_GROUP],
+  broadcast: [BROADCAST_GROUP],
+  metrics: [METRICS_GROUP],
 };
 
 export function isAdmin(actor: Actor | null): boolean {
@@ -51,6 +58,25 @@ export function requireCapability(actor: Actor, capability: Capability): void {
   if (inAnyGroup(actor, groups)) return;
   if (!groups.length) throw new AppError('FORBIDDEN', `user <${actor.name}> is not in group <${ADMIN_GROUP}>`);
   throw new AppError('FORBIDDEN', `user <${actor.name}> is in none of the groups <${[ADMIN_GROUP, ...groups].join('>, <')}>`);
+}
+
+// ----- starting -----
+
+/**
+ * Who may start a definition: admins always; if the model names candidate starters
+ * (camunda:candidateStarterGroups / camunda:candidateStarterUsers) only those; if it names none,
+ * any signed-in user — a model drawn without them is meant to be started by whoever uses the
+ * service, as the REST API's start has always been (docs/security.md). The bundled processes name
+ * theirs.
+ */
+export function requireStart(actor: Actor, definition: { key: string; info: { starters?: { groups: string[]; users: string[] } } }): void {
+  const starters = definition.info.starters;
+  if (!starters || isAdmin(actor)) return;
+  if (starters.users.includes(actor.name) || starters.groups.some((g) => actor.groups.includes(g))) return;
+  throw new AppError(
+    'FORBIDDEN',
+    `user <${actor.name}> may not start <${definition.key}>: its starters are ${[...starters.groups.map((g) => `group <${g}>`), ...starters.users.map((u) => `user <${u}>`)].join(', ')}`,
+  );
 }
 
 // ----- tasks -----
@@ -80,11 +106,19 @@ export function requireActOnTask(actor: Actor, task: TaskRecord): void {
   );
 }
 
-/** Claiming: the task must be open and free (or the caller's already), and the caller a candidate. */
+/**
+ * Claiming: the caller must be a candidate (by group, or the assignee) before anything else is
+ * said about the task — a non-candidate learns nothing, not even who claimed it; then the task
+ * must be open and free (or the caller's already).
+ */
 export function requireClaim(actor: Actor, task: TaskRecord): void {
+  const candidate = isAdmin(actor) || task.assignee === actor.name || task.candidateGroups.some((g) => actor.groups.includes(g));
+  if (!candidate) {
+    if (!maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${task.id}> does not exist`);
+    throw new AppError('NOT_A_CANDIDATE', `user <${actor.name}> is not a candidate for task <${task.id}>`);
+  }
   if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${task.id}> is ${task.state}`);
   if (task.assignee && task.assignee !== actor.name) throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> is claimed by <${task.assignee}>`);
-  if (!mayActOnTask(actor, task)) throw new AppError('NOT_A_CANDIDATE', `user <${actor.name}> is not a candidate for task <${task.id}>`);
 }
 
 // ----- process instances -----
@@ -101,6 +135,23 @@ export function instanceListScope(actor: Actor): { startedBy: string } | undefin
 export async function maySeeInstance(actor: Actor, instance: InstanceRecord, tasksOf: () => Promise<TaskRecord[]>): Promise<boolean> {
   if (isAdmin(actor) || instance.startedBy === actor.name) return true;
   return (await tasksOf()).some((t) => maySeeTask(actor, t));
+}
+
+/**
+ * Moving an instance on from outside (a message targeted at it): its starter, or whoever may act
+ * on one of its open tasks. `openTasksOf` is asked only when the cheaper rules do not decide.
+ */
+export async function mayDriveInstance(actor: Actor, instance: InstanceRecord, openTasksOf: () => Promise<TaskRecord[]>): Promise<boolean> {
+  if (isAdmin(actor) || instance.startedBy === actor.name) return true;
+  return (await openTasksOf()).some((t) => t.state === 'open' && mayActOnTask(actor, t));
+}
+
+export function mayReadMetrics(actor: Actor): boolean {
+  return inAnyGroup(actor, CAPABILITY_GROUPS.metrics);
+}
+
+export function mayBroadcast(actor: Actor): boolean {
+  return inAnyGroup(actor, CAPABILITY_GROUPS.broadcast);
 }
 
 export function requireCancel(actor: Actor, instance: InstanceRecord): void {

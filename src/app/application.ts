@@ -36,7 +36,7 @@ export interface Application {
 
 export function createApplication(
   ctx: AppContext,
-  parts: { deployer: Deployer; scheduler: Scheduler; clockSync: ClockSync; users: UserDirectory },
+  parts: { deployer: Deployer; scheduler: Scheduler; clockSync: ClockSync; users: UserDirectory; metricsToken?: string },
 ): Application {
   const starts = new ProcessStarts(ctx);
   const instances = new Instances(ctx);
@@ -47,7 +47,7 @@ export function createApplication(
     messages: new Messages(ctx, instances, starts),
     externalTasks: new ExternalTasks(ctx, instances),
     incidents: new Incidents(ctx, instances),
-    users: new Users(parts.users),
+    users: new Users(parts.users, parts.metricsToken),
     schedules: new Schedules(parts.scheduler, parts.clockSync, ctx.clock),
     stats: new Stats(ctx),
     jobs: new Jobs(ctx, starts, parts.scheduler, parts.clockSync),

@@ -3,7 +3,7 @@
 import { AppError } from '../errors/app-error';
 import type { InstanceFilter } from '../store/instance-store';
 import type { HistoryRecord, InstanceRecord, Page, PageQuery } from '../store/types';
-import { instanceListScope, maySeeInstance, requireCancel, type Actor } from './access';
+import { instanceListScope, mayDriveInstance, maySeeInstance, requireCancel, type Actor } from './access';
 import type { AppContext } from './context';
 import type { InstanceWithIncidents } from './records';
 
@@ -33,15 +33,12 @@ export class Instances {
     return instance;
   }
 
-  /** Whether the caller may move this instance on (by message or signal): it may see it. */
+  /** Whether the caller may move this instance on by a message aimed at it (access.ts: mayDriveInstance). */
   async mayDrive(actor: Actor, id: string): Promise<boolean> {
-    try {
-      await this.visible(actor, id);
-      return true;
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'INSTANCE_NOT_FOUND') return false;
-      throw err;
-    }
+    const instance = await this.ctx.store.instances.get(id);
+    if (!instance) return false;
+    const openTasks = async () => (await this.ctx.store.tasks.list({ processInstanceId: id, state: 'open' }, { limit: TASKS_PER_INSTANCE, offset: 0 })).items;
+    return mayDriveInstance(actor, instance, openTasks);
   }
 
   async get(actor: Actor, id: string): Promise<InstanceWithIncidents> {

@@ -1,8 +1,11 @@
 // Messages (correlated by instance id, business key or correlation keys; a message start event
-// starts a new instance) and signals (to every instance waiting for one). A non-admin reaches
-// only instances it may see: another owner's instance is as if nothing waited there.
+// starts a new instance) and signals (to every instance waiting for one). A message aimed at an
+// instance (by id or business key) reaches it only if the caller may drive it — another owner's
+// instance is as if nothing waited there; a message aimed at nobody reaches waiting instances
+// only for a broadcaster (else it can only start a definition the caller may start); a signal
+// needs a broadcaster (access.ts).
 import { AppError } from '../errors/app-error';
-import { isAdmin, type Actor } from './access';
+import { isAdmin, mayBroadcast, requireCapability, type Actor } from './access';
 import type { AppContext } from './context';
 import type { Instances } from './instances';
 import type { ProcessStarts } from './process-starts';
@@ -29,8 +32,10 @@ export class Messages {
       ...(input.processInstanceId ? { processInstanceId: input.processInstanceId } : {}),
       ...(input.businessKey ? { businessKey: input.businessKey } : {}),
     });
+    const targeted = Boolean(input.processInstanceId || input.businessKey);
     const correlated: string[] = [];
-    for (const [instanceId, elementRef] of await this.reachable(actor, subs)) {
+    const targets = targeted || mayBroadcast(actor) ? await this.reachable(actor, subs) : new Map<string, string>();
+    for (const [instanceId, elementRef] of targets) {
       if (await this.ctx.events.deliver(instanceId, 'message', elementRef, variables, actor.name, input.correlationKeys)) correlated.push(instanceId);
     }
     if (correlated.length) return correlated;
@@ -43,6 +48,7 @@ export class Messages {
 
   /** How many instances the signal reached. */
   async signal(actor: Actor, signalName: string, variables: Record<string, unknown>): Promise<number> {
+    requireCapability(actor, 'broadcast');
     const subs = await this.ctx.store.subscriptions.find('signal', signalName);
     let delivered = 0;
     for (const [instanceId, elementRef] of await this.reachable(actor, subs)) {
@@ -55,7 +61,7 @@ export class Messages {
   private async reachable(actor: Actor, subs: Array<{ processInstanceId: string; elementRef: string }>): Promise<Map<string, string>> {
     const targets = new Map<string, string>();
     for (const s of subs) if (!targets.has(s.processInstanceId)) targets.set(s.processInstanceId, s.elementRef);
-    if (isAdmin(actor)) return targets;
+    if (isAdmin(actor) || mayBroadcast(actor)) return targets;
     for (const id of [...targets.keys()]) if (!(await this.instances.mayDrive(actor, id))) targets.delete(id);
     return targets;
   }

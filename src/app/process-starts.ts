@@ -3,7 +3,7 @@
 import { AppError } from '../errors/app-error';
 import type { StartHow, StartInput } from '../engine/event-runner';
 import type { InstanceRecord } from '../store/types';
-import type { Actor } from './access';
+import { requireStart, type Actor } from './access';
 import type { AppContext } from './context';
 
 export class ProcessStarts {
@@ -20,6 +20,7 @@ export class ProcessStarts {
         `process definition <${key}> version ${record.version} cannot be started: ${record.executable ? 'it has no none start event' : 'it is not executable'}`,
       );
     }
+    if (actor) requireStart(actor, record);
     const definition = await this.ctx.registry.get(record.id);
     return this.ctx.events.start(definition, input, actor?.name ?? null, how);
   }
@@ -29,6 +30,7 @@ export class ProcessStarts {
     const latest = await this.ctx.store.definitions.list(false);
     const record = latest.find((d) => d.executable && d.info.messageStarts?.some((m) => m.name === messageName));
     if (!record) return null;
+    if (actor) requireStart(actor, record);
     const start = record.info.messageStarts.find((m) => m.name === messageName);
     const definition = await this.ctx.registry.get(record.id);
     return this.ctx.events.start(definition, input, actor?.name ?? null, {

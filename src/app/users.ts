@@ -1,10 +1,25 @@
 // Users (admin): list, create (the token is shown once), delete; and who a bearer token is.
+import crypto from 'node:crypto';
 import type { UserRecord } from '../store/types';
-import { requireCapability, type Actor } from './access';
+import { mayReadMetrics, requireCapability, type Actor } from './access';
 import type { UserDirectory } from './user-directory';
 
 export class Users {
-  constructor(private readonly directory: UserDirectory) {}
+  constructor(
+    private readonly directory: UserDirectory,
+    /** The read-only token for /metrics from the configuration, if any. */
+    private readonly metricsToken?: string,
+  ) {}
+
+  /** Whether a bearer token may read /metrics: the configured metrics token, or a user of group admin or metrics. */
+  async metricsAccess(token: string): Promise<'allowed' | 'unknown' | 'forbidden'> {
+    if (this.metricsToken && token.length === this.metricsToken.length && crypto.timingSafeEqual(Buffer.from(token), Buffer.from(this.metricsToken))) {
+      return 'allowed';
+    }
+    const user = await this.directory.authenticate(token);
+    if (!user) return 'unknown';
+    return mayReadMetrics(user) ? 'allowed' : 'forbidden';
+  }
 
   authenticate(token: string): Promise<UserRecord | undefined> {
     return this.directory.authenticate(token);

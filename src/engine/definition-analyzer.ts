@@ -57,8 +57,23 @@ export function analyzeDocument(parsed: ParseResult): DocumentMeta {
       signals: [...new Set(mine.flatMap((a) => (a.signal ? [a.signal.name] : [])))],
       timers: mine.flatMap((a) => (a.timer ? [{ activityId: a.id, ...a.timer }] : [])),
       ...startOptions(topLevel, activities),
+      ...starters(root),
     };
     processes.push({ id: root.id, name: str(root.name), executable: root.isExecutable === true, info });
   }
   return { processes, activities };
+}
+
+/** Who may start the process, as the model declares it (Camunda's candidate starter attributes). */
+function starters(process: ModdleElement): Pick<DefinitionInfo, 'starters'> {
+  const split = (v: unknown) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [];
+  const groups = split(process.candidateStarterGroups);
+  const users = split(process.candidateStarterUsers);
+  return groups.length || users.length ? { starters: { groups, users } } : {};
 }

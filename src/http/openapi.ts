@@ -67,7 +67,7 @@ const ops: OpenApiPaths = {
   '/api/schedules/{id}': { delete: { summary: 'Delete a schedule', ok: [204, null], errors: [404] } },
   '/health': { get: { summary: 'Process alive', ok: [200, null], open: true } },
   '/ready': { get: { summary: 'Database reachable and migrated', ok: [200, null], errors: [503], open: true } },
-  '/metrics': { get: { summary: 'Prometheus metrics', ok: [200, null], open: true } },
+  '/metrics': { get: { summary: 'Prometheus metrics (bearer: PROCFLOW_METRICS_TOKEN, or a user of group metrics or admin)', ok: [200, null] } },
 };
 
 function schema(zodType: z.ZodType): unknown {

@@ -33,6 +33,8 @@ export interface DefinitionInfo {
   messageStarts: Array<{ name: string; messageId: string; activityId: string }>;
   timerStarts?: Array<{ activityId: string; kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }>;
   noneStart: boolean;
+  /** camunda:candidateStarterGroups / camunda:candidateStarterUsers of the process (absent: none declared). */
+  starters?: { groups: string[]; users: string[] };
 }
 
 export interface DefinitionRecord {

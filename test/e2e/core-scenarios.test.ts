@@ -182,14 +182,18 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     expect((await t.http.get('/health')).status).toBe(200);
     expect((await t.http.get('/ready')).status).toBe(200);
     expect((await t.http.get('/openapi.json')).body.openapi).toBe('3.1.0');
-    const metrics = await t.http.get('/metrics');
-    expect(metrics.text).toContain('procflow_instances_started_total');
+    // /metrics is not open: a token of group admin or metrics (or PROCFLOW_METRICS_TOKEN) reads it.
+    expect((await t.http.get('/metrics')).status).toBe(401);
+    expect((await t.as('not-a-token').get('/metrics')).status).toBe(401);
+    expect((await t.as(outsider).get('/metrics')).status).toBe(403);
+    expect((await t.as(await createUser(t, 'prometheus', ['metrics'])).get('/metrics')).text).toContain('procflow_instances_started_total');
+    expect((await t.admin.get('/metrics')).text).toContain('procflow_instances_started_total');
   });
 
   test('the route label of /metrics is the same for an error and a success on one route, with the status as `code`', async () => {
     expect((await t.admin.get('/api/process-definitions/noSuchProcess')).status).toBe(404);
     expect((await t.admin.get('/api/process-definitions/orderApproval')).status).toBe(200);
-    const text = (await t.http.get('/metrics')).text;
+    const text = (await t.admin.get('/metrics')).text;
     const labels = [...text.matchAll(/procflow_http_request_duration_seconds_count\{method="GET",route="([^"]*process-definitions[^"]*)",code="(\d+)"\}/g)];
     const byCode = new Map(labels.map((m) => [m[2], m[1]]));
     expect(byCode.get('404')).toBe('/api/process-definitions/:key');

@@ -188,7 +188,7 @@ describe.each(databaseKinds)('order timers on %s', (kind) => {
     expect(reminder?.text).toContain('Acceptez-le ou refusez-le dans votre liste de tâches.');
     // Non-interrupting: the quote still waits for the client's answer.
     expect(await status(order)).toBe('quote_sent');
-    expect(await legacy('check_quote', order)).toBe(`Devis ${quoteNumber} envoyé, montant : 62,50 €, en attente de votre réponse`);
+    expect(await legacy('check_quote', order)).toBe('Votre devis a été vérifiée');
     await waitUntil(async () => (await instance(order)).waitingAt.every((w) => w.activityId !== 'Task_RemindClient'));
     expect((await instance(order)).waitingAt.map((w) => w.activityId)).toEqual(['Task_EvaluateQuote', 'Event_QuoteAnswerReceived']);
 
@@ -242,7 +242,7 @@ describe.each(databaseKinds)('order timers on %s', (kind) => {
     await waitUntil(async () => (await instance(order)).state === 'completed');
     expect(await instance(order)).toMatchObject({ state: 'completed', waitingAt: [], incidents: 0, variables: { quoteExpired: true, accepted: false } });
     expect(await status(order)).toBe('quote_expired');
-    expect(await legacy('check_order', order)).toBe('Commande validée');
+    expect(await legacy('check_order', order)).toBe('Votre commande a été vérifiée');
     expect(await legacy('check_quote', order)).toBe('Devis expiré, veuillez passer une nouvelle commande');
     expect(await legacy('check_realization', order)).toBe('Devis expiré, veuillez passer une nouvelle commande');
 

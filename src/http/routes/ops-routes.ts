@@ -13,7 +13,14 @@ export function opsRoutes(ctx: HttpContext, version: string): Router {
     if (!(await ctx.app.ready())) throw new AppError('NOT_READY', 'the database is not reachable or not migrated');
     res.json({ status: 'ready' });
   });
-  r.get('/metrics', async (_req, res) => {
+  // Behind a token: Prometheus sends one (bearer_token / authorization in its scrape config).
+  r.get('/metrics', async (req, res) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) throw new AppError('UNAUTHENTICATED', 'send Authorization: Bearer <token> (PROCFLOW_METRICS_TOKEN, or a user of group metrics or admin)');
+    const access = await ctx.app.users.metricsAccess(token);
+    if (access === 'unknown') throw new AppError('UNAUTHENTICATED', 'the bearer token is not known');
+    if (access === 'forbidden')
+      throw new AppError('FORBIDDEN', 'this token may not read /metrics: use PROCFLOW_METRICS_TOKEN or a user of group metrics or admin');
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
   const doc = buildOpenApi(
