@@ -12,6 +12,7 @@ const USAGE = `usage: procflow <command>
   serve                              start the service (same as npm start)
   migrate                            apply database migrations and exit
   users add <name> [--group <g>]...  create a user and print its token once
+  users token <name> [--rotate]      print a new token for the user once (--rotate: revoke its others)
 configuration comes from the environment (PROCFLOW_*; see docs/operations.md)`;
 
 async function run(argv: string[]): Promise<number> {
@@ -41,8 +42,26 @@ async function run(argv: string[]): Promise<number> {
     const config = loadConfig();
     const db = openDatabase(config.databaseUrl);
     await migrateLatest(db, areaMigrations());
-    const user = await new UserDirectory(new Store(db), new ScaledClock()).create(name, groups);
+    const user = await new UserDirectory(new Store(db), new ScaledClock()).create(name, groups, 'cli');
     process.stdout.write(`user ${user.name} (${user.groups.join(', ') || 'no groups'})\ntoken: ${user.token}\n`);
+    await db.close();
+    return 0;
+  }
+  if (cmd === 'users' && sub === 'token') {
+    const name = rest[0];
+    if (!name || name.startsWith('--')) {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    const config = loadConfig();
+    const db = openDatabase(config.databaseUrl);
+    await migrateLatest(db, areaMigrations());
+    const directory = new UserDirectory(new Store(db), new ScaledClock());
+    const user = await directory.findByName(name);
+    const issued = await directory.issueToken(user.id, 'cli', rest.includes('--rotate'));
+    process.stdout.write(
+      `user ${user.name}: new token (id ${issued.id})${rest.includes('--rotate') ? '; its other tokens are revoked' : ''}\ntoken: ${issued.token}\n`,
+    );
     await db.close();
     return 0;
   }

@@ -60,6 +60,12 @@ export function requireCapability(actor: Actor, capability: Capability): void {
   throw new AppError('FORBIDDEN', `user <${actor.name}> is in none of the groups <${[ADMIN_GROUP, ...groups].join('>, <')}>`);
 }
 
+/** A user's own account (its tokens), or an admin's business. */
+export function requireSelfOr(actor: AuthedActor, userId: string): void {
+  if (actor.id === userId) return;
+  requireCapability(actor, 'users');
+}
+
 // ----- starting -----
 
 /**

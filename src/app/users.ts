@@ -1,8 +1,8 @@
 // Users (admin): list, create (the token is shown once), delete; and who a bearer token is.
 import crypto from 'node:crypto';
 import type { UserRecord } from '../store/types';
-import { mayReadMetrics, requireCapability, type Actor } from './access';
-import type { UserDirectory } from './user-directory';
+import { mayReadMetrics, requireCapability, requireSelfOr, type Actor, type AuthedActor } from './access';
+import type { TokenRecord, UserDirectory } from './user-directory';
 
 export class Users {
   constructor(
@@ -38,5 +38,22 @@ export class Users {
   delete(actor: Actor, id: string): Promise<void> {
     requireCapability(actor, 'users');
     return this.directory.delete(id);
+  }
+
+  /** A user's tokens (never the tokens themselves): admins, or the user for its own. */
+  tokens(actor: AuthedActor, id: string): Promise<TokenRecord[]> {
+    requireSelfOr(actor, id);
+    return this.directory.tokens(id);
+  }
+
+  /** A new token, shown this once; `rotate` revokes every other token of the user. */
+  issueToken(actor: AuthedActor, id: string, rotate: boolean): Promise<{ id: string; token: string }> {
+    requireSelfOr(actor, id);
+    return this.directory.issueToken(id, 'api', rotate);
+  }
+
+  revokeToken(actor: AuthedActor, id: string, tokenId: string): Promise<void> {
+    requireSelfOr(actor, id);
+    return this.directory.revokeToken(id, tokenId);
   }
 }

@@ -40,7 +40,12 @@ const ops: OpenApiPaths = {
     get: { summary: 'Users (admin)', ok: [200, s.listOf(s.userSchema)] },
     post: { summary: 'Create a user; the token is shown once', body: s.userBody, ok: [201, null], errors: [400, 409] },
   },
-  '/api/users/{id}': { delete: { summary: 'Delete a user', ok: [204, null], errors: [404] } },
+  '/api/users/{id}': { delete: { summary: 'Delete a user (its tokens stop working; its name is never reused)', ok: [204, null], errors: [404] } },
+  '/api/users/{id}/tokens': {
+    get: { summary: "A user's tokens (admin, or the user itself): id, source, createdAt", ok: [200, null], errors: [404] },
+    post: { summary: 'Issue a token, shown once (?rotate=true revokes the others)', ok: [201, null], errors: [404] },
+  },
+  '/api/users/{id}/tokens/{tokenId}': { delete: { summary: 'Revoke a token', ok: [204, null], errors: [404] } },
   '/api/me': { get: { summary: 'The caller', ok: [200, s.userSchema] } },
   '/api/stats/definitions': { get: { summary: 'Cockpit (admin): per definition, instances by state, open incidents, duration p50/p95', ok: [200, null] } },
   '/api/stats/timeline': {

@@ -1,7 +1,7 @@
 // Users, their groups and their bearer tokens (stored as SHA-256 hashes, never in clear).
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { parseJson } from './row-codec';
+import { parseJson, toIso } from './row-codec';
 import type { UserRecord } from './types';
 
 type Row = Record<string, unknown>;
@@ -14,25 +14,46 @@ function toUser(r: Row): UserRecord {
   return { id: String(r.id), name: String(r.name), groups: parseJson<string[]>(r.groups, []) };
 }
 
+export type TokenSource = 'env' | 'generated' | 'api' | 'cli';
+
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  source: TokenSource | null;
+  createdAt: string;
+}
+
+function toToken(r: Row): TokenRecord {
+  return { id: String(r.id), userId: String(r.user_id), source: (r.source as TokenSource | null) ?? null, createdAt: toIso(r.created_at) as string };
+}
+
 export class UserStore {
   constructor(private readonly knex: Knex) {}
 
-  async create(name: string, groups: string[], token: string, now: string): Promise<UserRecord> {
+  async create(name: string, groups: string[], token: string, now: string, source: TokenSource): Promise<UserRecord> {
     const user: UserRecord = { id: crypto.randomUUID(), name, groups };
     await this.knex.transaction(async (trx) => {
       await trx('users').insert({ id: user.id, name, groups: JSON.stringify(groups), created_at: now });
-      await trx('tokens').insert({ token_hash: hashToken(token), user_id: user.id, created_at: now });
+      await trx('tokens').insert({ token_hash: hashToken(token), id: crypto.randomUUID(), user_id: user.id, source, created_at: now });
     });
     return user;
   }
 
+  /** A current user by name (a deleted one is not found). */
   async findByName(name: string): Promise<UserRecord | undefined> {
-    const row = (await this.knex('users').where({ name }).first()) as Row | undefined;
+    const row = (await this.knex('users').where({ name }).whereNull('deleted_at').first()) as Row | undefined;
     return row ? toUser(row) : undefined;
   }
 
+  /** Whether the name was ever used, by a current or a deleted user: names are never reused. */
+  async nameTaken(name: string): Promise<'current' | 'deleted' | false> {
+    const row: Row | undefined = await this.knex('users').where({ name }).first('deleted_at');
+    if (!row) return false;
+    return row.deleted_at ? 'deleted' : 'current';
+  }
+
   async get(id: string): Promise<UserRecord | undefined> {
-    const row = (await this.knex('users').where({ id }).first()) as Row | undefined;
+    const row = (await this.knex('users').where({ id }).whereNull('deleted_at').first()) as Row | undefined;
     return row ? toUser(row) : undefined;
   }
 
@@ -41,27 +62,57 @@ export class UserStore {
       .join('users as u', 'u.id', 't.user_id')
       .select('u.id', 'u.name', 'u.groups')
       .where('t.token_hash', hashToken(token))
+      .whereNull('u.deleted_at')
       .first()) as Row | undefined;
     return row ? toUser(row) : undefined;
   }
 
-  /** Adds a token to an existing user (idempotent for the same token). */
-  async addToken(userId: string, token: string, now: string): Promise<void> {
-    await this.knex('tokens')
-      .insert({ token_hash: hashToken(token), user_id: userId, created_at: now })
-      .onConflict('token_hash')
-      .ignore();
+  /** Adds a token to an existing user (idempotent for the same token); returns its id. */
+  async addToken(userId: string, token: string, now: string, source: TokenSource): Promise<string> {
+    const hash = hashToken(token);
+    await this.knex('tokens').insert({ token_hash: hash, id: crypto.randomUUID(), user_id: userId, source, created_at: now }).onConflict('token_hash').ignore();
+    const row: Row | undefined = await this.knex('tokens').where({ token_hash: hash }).first('id');
+    return String(row?.id);
+  }
+
+  async tokens(userId: string): Promise<TokenRecord[]> {
+    const rows = (await this.knex('tokens').where({ user_id: userId }).orderBy('created_at')) as Row[];
+    return rows.map(toToken);
+  }
+
+  async revokeToken(userId: string, tokenId: string): Promise<boolean> {
+    return (await this.knex('tokens').where({ user_id: userId, id: tokenId }).delete()) > 0;
+  }
+
+  /**
+   * Makes `token` the user's only token from the environment: every other token of the user
+   * that did not come from the API or the CLI is revoked.
+   */
+  async replaceEnvToken(userId: string, token: string, now: string): Promise<void> {
+    const hash = hashToken(token);
+    await this.knex.transaction(async (trx) => {
+      await trx('tokens')
+        .where({ user_id: userId })
+        .whereNot('token_hash', hash)
+        .andWhere((w) => void w.whereNull('source').orWhereIn('source', ['env', 'generated']))
+        .delete();
+      await trx('tokens')
+        .insert({ token_hash: hash, id: crypto.randomUUID(), user_id: userId, source: 'env', created_at: now })
+        .onConflict('token_hash')
+        .ignore();
+    });
   }
 
   async list(): Promise<UserRecord[]> {
-    const rows = (await this.knex('users').orderBy('name')) as Row[];
+    const rows = (await this.knex('users').whereNull('deleted_at').orderBy('name')) as Row[];
     return rows.map(toUser);
   }
 
-  async delete(id: string): Promise<boolean> {
+  /** Deletes a user: its tokens go at once; the row stays, marked deleted, so its name is never reused. */
+  async delete(id: string, now: string): Promise<boolean> {
     return this.knex.transaction(async (trx) => {
       await trx('tokens').where({ user_id: id }).delete();
-      return (await trx('users').where({ id }).delete()) > 0;
+      return (await trx('users').where({ id }).whereNull('deleted_at').update({ deleted_at: now })) > 0;
     });
   }
 }

@@ -30,5 +30,21 @@ export function userRoutes(ctx: HttpContext): Router {
     res.status(204).end();
   });
 
+  // A user's tokens (admin, or the user itself): list, issue (shown once; ?rotate=true revokes the others), revoke.
+  r.get('/users/:id/tokens', async (req, res) => {
+    const items = (await users.tokens(currentUser(res), String(req.params.id))).map((t) => ({ id: t.id, source: t.source, createdAt: t.createdAt }));
+    res.json({ items, total: items.length });
+  });
+
+  r.post('/users/:id/tokens', async (req, res) => {
+    const issued = await users.issueToken(currentUser(res), String(req.params.id), req.query.rotate === 'true');
+    res.status(201).json(issued);
+  });
+
+  r.delete('/users/:id/tokens/:tokenId', async (req, res) => {
+    await users.revokeToken(currentUser(res), String(req.params.id), String(req.params.tokenId));
+    res.status(204).end();
+  });
+
   return r;
 }
