@@ -53,10 +53,16 @@ const schema = z.object({
   PROCFLOW_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
   PROCFLOW_JOB_POLL_MS: z.coerce.number().int().positive().default(200),
   PROCFLOW_JOB_LEASE_MS: z.coerce.number().int().positive().default(30000),
+  /** On SIGTERM, how long requests in flight may take to answer before their connections are closed. */
+  PROCFLOW_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   PROCFLOW_LEGACY_ROUTES_OPEN: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  // Game-server status-change webhook (docs/game-servers.md): its body, and the backoff of its retries.
+  PROCFLOW_GAME_NOTIFY_WEBHOOK_FORMAT: z.enum(['discord', 'json']).optional(),
+  PROCFLOW_GAME_NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  PROCFLOW_GAME_NOTIFY_RETRY_MS: z.coerce.number().int().min(0).max(60000).default(1000),
 });
 
 export interface Config {
@@ -100,6 +106,12 @@ export interface Config {
   retryBackoffMs: number;
   jobPollMs: number;
   jobLeaseMs: number;
+  /** Real milliseconds a stop waits for requests in flight to answer (docs/operations.md, "Stopping and faults"). */
+  shutdownGraceMs: number;
+  /** Unset: discord for a discord.com URL, else json. */
+  gameNotifyWebhookFormat?: 'discord' | 'json';
+  gameNotifyAttempts: number;
+  gameNotifyRetryMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -154,5 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retryBackoffMs: e.PROCFLOW_RETRY_BACKOFF_MS,
     jobPollMs: e.PROCFLOW_JOB_POLL_MS,
     jobLeaseMs: e.PROCFLOW_JOB_LEASE_MS,
+    shutdownGraceMs: e.PROCFLOW_SHUTDOWN_GRACE_MS,
+    ...(e.PROCFLOW_GAME_NOTIFY_WEBHOOK_FORMAT ? { gameNotifyWebhookFormat: e.PROCFLOW_GAME_NOTIFY_WEBHOOK_FORMAT } : {}),
+    gameNotifyAttempts: e.PROCFLOW_GAME_NOTIFY_ATTEMPTS,
+    gameNotifyRetryMs: e.PROCFLOW_GAME_NOTIFY_RETRY_MS,
   };
 }

@@ -119,16 +119,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     logger.info(`procflow listening on ${url} (database: ${db.dialect})`);
   }
 
+  // A stop loses no answer: no new connections, requests in flight answer (within the grace
+  // period), then the job executor, the areas, the event runner and the database stop, in that
+  // order, so that nothing still running finds its database gone.
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      if (server) {
-        const s = server;
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeAllConnections();
-        });
-      }
+      if (server) await drain(server, config.shutdownGraceMs, logger);
       await jobs.stop();
       for (const area of areas.list) await area.close?.();
       await events.close();
@@ -137,6 +134,35 @@ export async function startService(config: Config, options: ServiceOptions = {})
     return closing;
   };
   return { app, store, application, areas, events, services, jobs, logger, url, close };
+}
+
+/**
+ * Stops accepting connections and waits until every request in flight has answered; keep-alive
+ * connections are closed as soon as they are idle, and an answer given meanwhile says
+ * `Connection: close`. What is still running after `graceMs` has its connection closed.
+ */
+async function drain(server: http.Server, graceMs: number, logger: Logger): Promise<void> {
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  });
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // A connection whose request answers after close() would otherwise stay open until keep-alive ends.
+  const idle = setInterval(() => server.closeIdleConnections(), 25);
+  let grace: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    grace = setTimeout(() => resolve(true), graceMs);
+  });
+  try {
+    if (await Promise.race([closed.then(() => false), late])) {
+      logger.warn(`requests still in flight after the shutdown grace period (${graceMs} ms): closing their connections`);
+      server.closeAllConnections();
+      await closed;
+    }
+  } finally {
+    clearInterval(idle);
+    clearTimeout(grace);
+  }
 }
 
 export async function main(): Promise<void> {

@@ -5,7 +5,7 @@ import type { InstanceFilter } from '../store/instance-store';
 import type { HistoryRecord, InstanceRecord, Page, PageQuery } from '../store/types';
 import { instanceListScope, mayDriveInstance, maySeeInstance, requireCancel, type Actor } from './access';
 import type { AppContext } from './context';
-import type { InstanceWithIncidents } from './records';
+import type { CommittedInstance, InstanceWithIncidents } from './records';
 
 /** Enough tasks of one instance to decide whether a user has one there. */
 const TASKS_PER_INSTANCE = 500;
@@ -56,8 +56,21 @@ export class Instances {
     return this.ctx.events.cancel(instance.id, actor.name);
   }
 
-  async withIncidents(instance: InstanceRecord): Promise<InstanceWithIncidents> {
+  /**
+   * The instance with its open incidents. An event's answer (start, complete, retry) carries the
+   * count its own transaction read, so nothing is queried after the commit: a dropped connection
+   * then cannot turn committed work into an error. Any other instance is counted here.
+   */
+  async withIncidents(instance: InstanceRecord | CommittedInstance): Promise<InstanceWithIncidents> {
+    if (isCommitted(instance)) {
+      const { openIncidents, ...record } = instance;
+      return { instance: record, incidents: openIncidents };
+    }
     const counts = await this.ctx.store.instances.openIncidentCounts([instance.id]);
     return { instance, incidents: counts.get(instance.id) ?? 0 };
   }
+}
+
+function isCommitted(instance: InstanceRecord | CommittedInstance): instance is CommittedInstance {
+  return typeof (instance as Partial<CommittedInstance>).openIncidents === 'number';
 }

@@ -26,13 +26,28 @@ export class Jobs {
     return this.clockSync.clock;
   }
 
-  /** Follows the shared clock, turns due schedule firings into start jobs, and leases due jobs. */
+  /**
+   * Follows the shared clock, turns due schedule firings into start jobs, and leases due jobs for
+   * `leaseMs` real milliseconds. Due times are service time; leases are real time (wall clock,
+   * as every node reads it), so a lease taken while the clock ran fast still ends after `leaseMs`.
+   */
   async acquire(owner: string, leaseMs: number, batch: number): Promise<JobRecord[]> {
     await this.clockSync.refresh();
     await this.scheduler.claimDue();
-    const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + leaseMs * this.clock.speed).toISOString();
-    return this.ctx.store.jobs.acquire(owner, now.toISOString(), leaseUntil, batch);
+    const realNow = Date.now();
+    return this.ctx.store.jobs.acquire(
+      owner,
+      { dueBy: this.clock.now().toISOString(), realNow: new Date(realNow).toISOString(), leaseUntil: new Date(realNow + leaseMs).toISOString() },
+      batch,
+    );
+  }
+
+  /** Gives back leased jobs this node will not carry out (it is stopping). */
+  async release(jobs: JobRecord[], owner: string): Promise<void> {
+    await this.ctx.store.jobs.release(
+      jobs.map((j) => j.id),
+      owner,
+    );
   }
 
   /** Carries out one leased job; a failure gives it back for later (it never throws). */

@@ -24,4 +24,7 @@ export interface InstanceWithIncidents {
 }
 
 /** The engine's hooks for counting what happens (the HTTP edge exposes them as Prometheus metrics). */
-export type { RuntimeMetrics } from '../engine/event-runner';
+export type { CommittedInstance, RuntimeMetrics } from '../engine/event-runner';
+
+/** Whether an error means the database is unreachable (the HTTP edge answers 503 DATABASE_UNAVAILABLE). */
+export { isDatabaseUnavailable } from '../store/database-errors';

@@ -9,6 +9,7 @@ import type { Store } from '../store/store';
 import {
   StoreConflict,
   type EventOutcome,
+  type CommitResult,
   type ExternalTaskRecord,
   type IncidentRecord,
   type InstanceRecord,
@@ -77,6 +78,14 @@ interface Cached {
   version: number;
 }
 
+/**
+ * The instance as an event committed it, with the number of its open incidents read in the
+ * event's own transaction: what the caller answers with, with no query after the commit.
+ */
+export interface CommittedInstance extends InstanceRecord {
+  openIncidents: number;
+}
+
 /** Raised by an event whose target no longer waits for it (the caller decides what that means). */
 export class NothingWaits extends Error {}
 
@@ -111,7 +120,7 @@ export class EventRunner {
   // ----- the events -----
 
   /** Starts a new instance and runs it to its first waits; committed with `how.writes`. */
-  async start(definition: RuntimeDefinition, input: StartInput, by: string | null, how: StartHow = {}): Promise<InstanceRecord> {
+  async start(definition: RuntimeDefinition, input: StartInput, by: string | null, how: StartHow = {}): Promise<CommittedInstance> {
     const id = how.id ?? crypto.randomUUID();
     const variables = { ...(input.variables ?? {}) };
     for (const meta of definition.activities.values()) {
@@ -146,19 +155,20 @@ export class EventRunner {
     const outcome = await this.outcome(runner, base, { serviceAttempt: 1, rewriteTimers: false });
     if (how.completeJobId) outcome.completeJobId = how.completeJobId;
     if (how.writes?.length) outcome.writes = how.writes;
+    let committed: CommitResult;
     try {
-      await this.store.instances.commitEvent(outcome);
+      committed = await this.store.instances.commitEvent(outcome);
     } catch (err) {
       void runner.dispose();
       throw err;
     }
     this.metrics.onInstanceStarted?.(definition.record.key);
     this.afterCommit(runner, outcome);
-    return outcome.instance;
+    return answer(outcome, committed);
   }
 
   /** A person completes a user task with form values already checked. */
-  async completeUserTask(task: TaskRecord, values: Record<string, unknown>, by: string, at: string): Promise<InstanceRecord> {
+  async completeUserTask(task: TaskRecord, values: Record<string, unknown>, by: string, at: string): Promise<CommittedInstance> {
     try {
       const instance = await this.run(
         task.processInstanceId,
@@ -179,7 +189,7 @@ export class EventRunner {
   }
 
   /** A worker completes an external service task; a second completion is refused with 409. */
-  async completeExternalTask(task: ExternalTaskRecord, variables: Record<string, unknown>, by: string): Promise<InstanceRecord> {
+  async completeExternalTask(task: ExternalTaskRecord, variables: Record<string, unknown>, by: string): Promise<CommittedInstance> {
     const done = () => new AppError('EXTERNAL_TASK_DONE', `external task <${task.id}> was completed already`);
     try {
       return await this.run(
@@ -225,12 +235,12 @@ export class EventRunner {
   }
 
   /** A timer job: fires the instance's due timers; the job row goes with the commit. */
-  async fireTimers(instanceId: string, jobId: string): Promise<InstanceRecord> {
+  async fireTimers(instanceId: string, jobId: string): Promise<CommittedInstance> {
     return this.run(instanceId, async (runner) => void (await runner.fireDueTimers()), { conflicts: 'retry', completeJobId: jobId });
   }
 
   /** A service-task retry job: recovering the engine runs the task's service again. */
-  async retryService(instanceId: string, jobId: string, attempt: number): Promise<InstanceRecord> {
+  async retryService(instanceId: string, jobId: string, attempt: number): Promise<CommittedInstance> {
     this.evict(instanceId);
     return this.run(instanceId, () => Promise.resolve(), { conflicts: 'retry', completeJobId: jobId, serviceAttempt: attempt });
   }
@@ -240,7 +250,7 @@ export class EventRunner {
    * state, which re-runs a failed service task, or returns a failed instance to where it waited.
    * The incident is resolved in the same commit; a second retry of it gets 409.
    */
-  async retryIncident(incident: IncidentRecord, by: string | null): Promise<InstanceRecord> {
+  async retryIncident(incident: IncidentRecord, by: string | null): Promise<CommittedInstance> {
     this.evict(incident.processInstanceId);
     try {
       return await this.run(incident.processInstanceId, () => Promise.resolve(), {
@@ -302,7 +312,7 @@ export class EventRunner {
 
   // ----- the five steps -----
 
-  private async run(instanceId: string, apply: (runner: InstanceRunner) => Promise<void>, opts: EventOptions): Promise<InstanceRecord> {
+  private async run(instanceId: string, apply: (runner: InstanceRunner) => Promise<void>, opts: EventOptions): Promise<CommittedInstance> {
     return this.withLock(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
         // 1. load the row, or take the cached engine if its version still matches
@@ -344,8 +354,9 @@ export class EventRunner {
         if (opts.completedExternalTask) outcome.completedExternalTask = opts.completedExternalTask;
         if (opts.retriedIncident) outcome.retriedIncidentId = opts.retriedIncident.id;
         if (opts.completeJobId) outcome.completeJobId = opts.completeJobId;
+        let committed: CommitResult;
         try {
-          await this.store.instances.commitEvent(outcome);
+          committed = await this.store.instances.commitEvent(outcome);
         } catch (err) {
           void runner.dispose();
           if (!(err instanceof StoreConflict)) throw err;
@@ -358,7 +369,7 @@ export class EventRunner {
         }
         // 5. the caller gets its answer only now, after the commit
         this.afterCommit(runner, outcome);
-        return outcome.instance;
+        return answer(outcome, committed);
       }
     });
   }
@@ -417,6 +428,11 @@ export class EventRunner {
     this.cache.clear();
     await Promise.allSettled(runners.map((c) => c.runner.dispose()));
   }
+}
+
+function answer(outcome: EventOutcome, committed: CommitResult): CommittedInstance {
+  const { engineState: _state, ...instance } = outcome.instance;
+  return { ...instance, openIncidents: committed.openIncidents };
 }
 
 function matchesKeys(variables: Record<string, unknown>, keys: Record<string, unknown>): boolean {

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   NOT_READY: { status: 503, title: 'The service is not ready' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -14,12 +14,14 @@ import { scheduleRoutes } from './routes/schedule-routes';
 import { statsRoutes } from './routes/stats-routes';
 import { taskRoutes } from './routes/task-routes';
 import { userRoutes } from './routes/user-routes';
+import { securityHeaders } from './security-headers';
 import { webUi } from './web-ui';
 
 export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(securityHeaders());
   app.use(ctx.metrics.middleware());
   // Input limits (src/http/input-limits.ts) apply to every route, in /api and outside it.
   app.use(urlLimits());
@@ -29,8 +31,9 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   const bodyLimits = jsonBodyLimits(ctx.config.maxJsonDepth);
   const api = express.Router();
   api.use(ctx.metrics.routeBase());
-  api.use(jsonBody, bodyLimits);
+  // Who the caller is before anything of the body is read: an unknown caller's body is never parsed.
   api.use(authenticate(ctx.app.users));
+  api.use(jsonBody, bodyLimits);
   api.use(definitionRoutes(ctx));
   api.use(instanceRoutes(ctx));
   api.use(taskRoutes(ctx));

@@ -1,7 +1,9 @@
 // Turns every error into RFC 9457 application/problem+json. An AppError keeps its code and
-// detail; anything else is a bare 500 to the client and a full log line (stack and causes).
+// detail; a database that cannot be reached is 503 DATABASE_UNAVAILABLE with Retry-After;
+// anything else is a bare 500 to the client and a full log line (stack and causes).
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'winston';
+import { isDatabaseUnavailable } from '../app/records';
 import { AppError } from '../errors/app-error';
 import { ERROR_CODES, type ErrorCode } from '../errors/codes';
 import { serializeError } from '../log/logger';
@@ -30,6 +32,9 @@ export function notFoundHandler(): RequestHandler {
   return (req, res) => sendProblem(res, req, new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
 }
 
+/** Seconds a client is asked to wait before sending again a request the database could not take. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 interface BodyParserError {
   type?: string;
   status?: number;
@@ -46,6 +51,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (e?.type === 'entity.parse.failed') return sendProblem(res, req, new AppError('VALIDATION_FAILED', 'the request body is not valid JSON'));
     if (e?.status && e.status >= 400 && e.status < 500) {
       return sendProblem(res, req, new AppError('VALIDATION_FAILED', `the request could not be read (${e.type ?? e.code ?? 'bad request'})`));
+    }
+    if (isDatabaseUnavailable(err)) {
+      logger.warn('database unavailable', { method: req.method, path: req.path, error: serializeError(err) });
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendProblem(res, req, new AppError('DATABASE_UNAVAILABLE', 'the database cannot be reached right now; try again shortly'));
     }
     logger.error('unhandled error', { method: req.method, path: req.path, error: serializeError(err) });
     return sendProblem(res, req, new AppError('INTERNAL', 'an internal error occurred; it has been logged'));

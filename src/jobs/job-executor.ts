@@ -62,6 +62,9 @@ export class JobExecutor {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, jobs.length) }, worker));
+    // Stopped in the middle of a batch: what was leased but not begun goes back at once instead
+    // of waiting for its lease to expire.
+    if (next < jobs.length) await this.jobs.release(jobs.slice(next), this.owner);
     return jobs.length === this.options.batch;
   }
 

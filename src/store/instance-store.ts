@@ -5,7 +5,16 @@ import type { Knex } from 'knex';
 import { ExternalTaskStore } from './external-task-store';
 import { jobRow } from './job-store';
 import { parseJson, toIso } from './row-codec';
-import { StoreConflict, type EventOutcome, type InstanceRecord, type InstanceWithState, type Page, type PageQuery, type WaitingAt } from './types';
+import {
+  StoreConflict,
+  type CommitResult,
+  type EventOutcome,
+  type InstanceRecord,
+  type InstanceWithState,
+  type Page,
+  type PageQuery,
+  type WaitingAt,
+} from './types';
 
 type Row = Record<string, unknown>;
 
@@ -99,11 +108,13 @@ export class InstanceStore {
 
   /**
    * Step 4 of every event: one transaction that saves the new state only if the row still has
-   * the version the event started from, and writes the rows derived from it.
+   * the version the event started from, and writes the rows derived from it. It answers what the
+   * caller shows (the open incidents), read in the same transaction: after the commit there is
+   * nothing left to read that could fail.
    */
-  async commitEvent(outcome: EventOutcome): Promise<void> {
+  async commitEvent(outcome: EventOutcome): Promise<CommitResult> {
     const { instance } = outcome;
-    await this.knex.transaction(async (trx) => {
+    return this.knex.transaction(async (trx) => {
       const columns = {
         definition_id: instance.definitionId,
         definition_key: instance.definitionKey,
@@ -214,7 +225,16 @@ export class InstanceStore {
           resolved_at: inc.resolvedAt,
         });
       }
+      return { openIncidents: await this.openIncidentsAfter(trx, outcome) };
     });
+  }
+
+  /** A new instance, or one whose incidents this event resolved, has only the incidents it inserted. */
+  private async openIncidentsAfter(trx: Knex.Transaction, outcome: EventOutcome): Promise<number> {
+    const inserted = outcome.incidents.filter((i) => i.state === 'open').length;
+    if (outcome.expectedVersion === null || outcome.resolveIncidents) return inserted;
+    const row = (await trx('incidents').where({ process_instance_id: outcome.instance.id, state: 'open' }).count({ n: '*' }).first()) as Row | undefined;
+    return Number(row?.n ?? 0);
   }
 
   /** Inserts newly waiting user tasks and cancels open ones the instance no longer waits at. */

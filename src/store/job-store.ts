@@ -1,6 +1,8 @@
 // The jobs table: work due later (BPMN timers, service-task retries, schedule firings), taken by
 // one node at a time under a lease — FOR UPDATE SKIP LOCKED on Postgres, a write transaction on
 // SQLite (one writer at a time). A node that dies loses its lease and another takes the job.
+// `due_at` is service time (the clock may run faster); `lock_expires_at` is real wall-clock time,
+// so that a lease lasts PROCFLOW_JOB_LEASE_MS whatever the clock's speed was when it was taken.
 import type { Knex } from 'knex';
 import { parseJson, toIso } from './row-codec';
 import type { Dialect } from './database';
@@ -69,8 +71,12 @@ export class JobStore {
     if (jobs.length) await trx('jobs').insert(jobs.map((j) => jobRow(j, now)));
   }
 
-  /** Takes up to `limit` due jobs whose lease is free or expired, for `owner`, until `leaseUntil`. */
-  async acquire(owner: string, now: string, leaseUntil: string, limit: number): Promise<JobRecord[]> {
+  /**
+   * Takes up to `limit` jobs due by `dueBy` (service time) whose lease is free or expired at
+   * `realNow` (real time), for `owner`, until `leaseUntil` (real time).
+   */
+  async acquire(owner: string, at: { dueBy: string; realNow: string; leaseUntil: string }, limit: number): Promise<JobRecord[]> {
+    const { dueBy, realNow, leaseUntil } = at;
     if (this.dialect === 'postgres') {
       const result = await this.knex.raw<{ rows: Row[] }>(
         `update jobs set lock_owner = ?, lock_expires_at = ?
@@ -79,14 +85,14 @@ export class JobStore {
            where due_at <= ? and (lock_expires_at is null or lock_expires_at < ?)
            order by due_at limit ? for update skip locked)
          returning *`,
-        [owner, leaseUntil, now, now, limit],
+        [owner, leaseUntil, dueBy, realNow, limit],
       );
       return result.rows.map(toJob).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
     }
     return this.knex.transaction(async (trx) => {
       const rows = (await trx('jobs')
-        .where('due_at', '<=', now)
-        .andWhere((w) => void w.whereNull('lock_expires_at').orWhere('lock_expires_at', '<', now))
+        .where('due_at', '<=', dueBy)
+        .andWhere((w) => void w.whereNull('lock_expires_at').orWhere('lock_expires_at', '<', realNow))
         .orderBy('due_at')
         .limit(limit)) as Row[];
       if (rows.length) {
@@ -99,6 +105,11 @@ export class JobStore {
       }
       return rows.map(toJob);
     });
+  }
+
+  /** Gives back leases that `owner` took but will not carry out (it is stopping): others may take them now. */
+  async release(ids: string[], owner: string): Promise<void> {
+    if (ids.length) await this.knex('jobs').whereIn('id', ids).andWhere({ lock_owner: owner }).update({ lock_owner: null, lock_expires_at: null });
   }
 
   async delete(id: string, trx: Knex | Knex.Transaction = this.knex): Promise<void> {

@@ -190,6 +190,12 @@ export interface EventOutcome {
   completeJobId?: string;
 }
 
+/** What the event's transaction read back before committing: the answer needs no query after the commit. */
+export interface CommitResult {
+  /** Open incidents of the instance once this event's writes are in. */
+  openIncidents: number;
+}
+
 export class StoreConflict extends Error {
   constructor(
     readonly reason: 'version' | 'task-not-open' | 'external-task-done' | 'incident-not-open',

@@ -3,6 +3,23 @@ import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { HttpContext } from '../context';
 import { buildOpenApi, DOCS_PAGE } from '../openapi';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../problem';
+
+/** How long /ready waits for the database: a load balancer's probe must get an answer, not a hang. */
+const READY_TIMEOUT_MS = 2000;
+
+/** The check's answer, or false when it takes longer than `ms` (or fails). */
+async function within(ms: number, check: Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([check.catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function opsRoutes(ctx: HttpContext, version: string): Router {
   const r = Router();
@@ -10,7 +27,10 @@ export function opsRoutes(ctx: HttpContext, version: string): Router {
     res.json({ status: 'ok' });
   });
   r.get('/ready', async (_req, res) => {
-    if (!(await ctx.app.ready())) throw new AppError('NOT_READY', 'the database is not reachable or not migrated');
+    if (!(await within(READY_TIMEOUT_MS, ctx.app.ready()))) {
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      throw new AppError('NOT_READY', `the database is not reachable (or did not answer within ${READY_TIMEOUT_MS} ms) or not migrated`);
+    }
     res.json({ status: 'ready' });
   });
   // Behind a token: Prometheus sends one (bearer_token / authorization in its scrape config).
