@@ -58,6 +58,52 @@ GROUP BY 1, 2
 ORDER BY 1`,
 });
 
+/**
+ * Samples of the chosen servers in the last `days` (Grafana's now, not the picked range): one row
+ * per raw sample (n = 1) and per hourly roll-up (n = its samples), with `up` the online ones and
+ * `at` comparable with the window bounds of `since` (timestamptz on Postgres, julianday on SQLite).
+ */
+const uptimeRows = (dialect, days) => {
+  const since = (d) => (dialect === 'postgres' ? `now() - interval '${d} days'` : `julianday('now', '-${d} days')`);
+  const at = (col) => (dialect === 'postgres' ? col : `julianday(${col})`);
+  return `SELECT g.name, ${at('s.checked_at')} AS at, 1 AS n, CASE WHEN s.online THEN 1 ELSE 0 END AS up
+  FROM game_server_samples s
+  JOIN game_servers g ON g.id = s.server_id
+  WHERE ${at('s.checked_at')} >= ${since(days)} AND ${inServers('g.name')}
+  UNION ALL
+  SELECT g.name, ${at('r.hour')} AS at, r.samples AS n, r.online_samples AS up
+  FROM game_server_rollups r
+  JOIN game_servers g ON g.id = r.server_id
+  WHERE ${at('r.hour')} >= ${since(days)} AND ${inServers('g.name')}`;
+};
+
+/** Uptime in percent of the chosen servers' samples over the last `days`, one figure. */
+const uptimeStat = (days, alias) => {
+  const sql = (dialect) => `WITH w AS (
+  ${uptimeRows(dialect, days)}
+)
+SELECT 100.0 * sum(up) / nullif(sum(n), 0) AS ${alias}, sum(n) AS samples
+FROM w`;
+  return { postgres: sql('postgres'), sqlite: sql('sqlite') };
+};
+
+/** Uptime per server over 24 h, 7 d and 30 d. */
+const uptimeTable = () => {
+  const sql = (dialect) => {
+    const since = (d) => (dialect === 'postgres' ? `now() - interval '${d} days'` : `julianday('now', '-${d} days')`);
+    const pct = (d, alias) =>
+      `100.0 * sum(CASE WHEN at >= ${since(d)} THEN up END) / nullif(sum(CASE WHEN at >= ${since(d)} THEN n END), 0) AS ${alias}`;
+    return `WITH w AS (
+  ${uptimeRows(dialect, 30)}
+)
+SELECT name, ${pct(1, 'uptime_24h')}, ${pct(7, 'uptime_7d')}, ${pct(30, 'uptime_30d')}, sum(n) AS samples_30d
+FROM w
+GROUP BY name
+ORDER BY name`;
+  };
+  return { postgres: sql('postgres'), sqlite: sql('sqlite') };
+};
+
 /** p50 / p95 / max of `seconds` per group, nearest rank; `source` yields (group columns…, seconds). */
 const percentiles = (source, groupCols) => `WITH d AS (
   ${source}
@@ -419,7 +465,7 @@ LIMIT 50`,
   {
     uid: 'procflow-game-servers',
     title: 'procflow — game servers',
-    description: 'Online status, players over time and latency of the registered game servers (samples written by the game-server-monitor process).',
+    description: 'Uptime, online status, players over time, latency and status changes of the registered game servers (samples written by the game-server-monitor process).',
     variables: [
       { name: 'server', label: 'Server', query: 'SELECT DISTINCT name FROM game_servers ORDER BY name', multi: true, includeAll: true },
       {
@@ -440,6 +486,46 @@ LIMIT 50`,
 FROM game_servers
 WHERE ${inServers('name')}`,
         },
+      },
+      {
+        title: 'Uptime 24 h',
+        type: 'stat',
+        w: 4,
+        h: 5,
+        unit: 'percent',
+        expectRows: 'samples',
+        sql: uptimeStat(1, 'uptime_24h'),
+      },
+      {
+        title: 'Uptime 7 d',
+        type: 'stat',
+        w: 4,
+        h: 5,
+        unit: 'percent',
+        expectRows: 'samples',
+        sql: uptimeStat(7, 'uptime_7d'),
+      },
+      {
+        title: 'Uptime 30 d',
+        type: 'stat',
+        w: 4,
+        h: 5,
+        unit: 'percent',
+        expectRows: 'samples',
+        sql: uptimeStat(30, 'uptime_30d'),
+      },
+      {
+        title: 'Uptime per server (samples and hourly roll-ups)',
+        type: 'table',
+        w: 12,
+        h: 5,
+        expectRows: 'samples',
+        overrides: [
+          { column: 'uptime_24h', unit: 'percent' },
+          { column: 'uptime_7d', unit: 'percent' },
+          { column: 'uptime_30d', unit: 'percent' },
+        ],
+        sql: uptimeTable(),
       },
       {
         title: 'Status now',
@@ -529,6 +615,36 @@ FROM game_server_events e
 WHERE ${sqliteInRange(sqliteEpoch('e.at'))} AND ${inServers('e.server_name')}
 ORDER BY e.at DESC
 LIMIT 100`,
+        },
+      },
+      {
+        title: 'Status-change history (how long the previous state lasted)',
+        type: 'table',
+        w: 24,
+        h: 8,
+        timeColumns: ['at'],
+        overrides: [{ column: 'previous_state_for', unit: 's' }],
+        sql: {
+          postgres: `SELECT at, server_name, status, previous_state_for, message
+FROM (
+  SELECT e.at, e.server_name, CASE WHEN e.online THEN 'online' ELSE 'offline' END AS status, e.message,
+         extract(epoch FROM e.at - lag(e.at) OVER (PARTITION BY e.server_id ORDER BY e.at, e.id)) AS previous_state_for
+  FROM game_server_events e
+  WHERE ${inServers('e.server_name')}
+) h
+WHERE $__timeFilter(at)
+ORDER BY at DESC
+LIMIT 200`,
+          sqlite: `SELECT at, server_name, status, previous_state_for, message
+FROM (
+  SELECT e.at, e.server_name, CASE WHEN e.online THEN 'online' ELSE 'offline' END AS status, e.message,
+         (julianday(e.at) - julianday(lag(e.at) OVER (PARTITION BY e.server_id ORDER BY e.at, e.id))) * 86400.0 AS previous_state_for
+  FROM game_server_events e
+  WHERE ${inServers('e.server_name')}
+) h
+WHERE ${sqliteInRange(sqliteEpoch('at'))}
+ORDER BY at DESC
+LIMIT 200`,
         },
       },
     ],

@@ -14,6 +14,7 @@ function provider(status: (t: GameServerTarget, attempt: number) => Promise<Game
     peak: 0,
     supports: () => true,
     defaultPort: () => 25565,
+    ports: (_game: string, given: { port?: number }) => ({ port: given.port ?? 25565, queryPort: given.port ?? 25565 }),
     async status(t: GameServerTarget) {
       const n = (attempts.get(t.port) ?? 0) + 1;
       attempts.set(t.port, n);

@@ -7,7 +7,7 @@ import type { ProcessStarts } from '../../app/process-starts';
 import type { Clock } from '../../engine/clock';
 import { AppError } from '../../errors/app-error';
 import type { Page, PageQuery } from '../../store/types';
-import type { GameServerProvider, GameServerRecord, GameServerStore, NewGameServer, SampleRecord, StatusEventRecord } from './game-server-store';
+import type { GameServerProvider, GameServerRecord, GameServerStore, NewGameServer, SampleRecord, StatusEventRecord, UptimeWindow } from './game-server-store';
 import type { StatusNotifier } from '../../connectors/status-notifier';
 import { pollSweep, type Providers } from './poll-sweep';
 
@@ -20,9 +20,24 @@ export interface NewServerInput {
   name?: string;
   game: string;
   host: string;
+  /** The game port. */
   port?: number;
+  /** The query port, when it is not the one the game's rules give. */
+  queryPort?: number;
   provider?: GameServerProvider;
 }
+
+/** A server as the API shows it: its query port worked out, and on its own page its uptime. */
+export type GameServerDetail = GameServerRecord & { queryPort: number; uptime?: Uptime };
+
+export interface Uptime {
+  until: string;
+  h24: UptimeWindow;
+  d7: UptimeWindow;
+  d30: UptimeWindow;
+}
+
+const HOUR_MS = 3600 * 1000;
 
 export interface GameServerSettings {
   concurrency: number;
@@ -54,23 +69,32 @@ export class GameServerService {
     private readonly logger: Logger,
   ) {}
 
-  async add(actor: Actor, input: NewServerInput): Promise<GameServerRecord> {
+  async add(actor: Actor, input: NewServerInput): Promise<GameServerDetail> {
     requireCapability(actor, 'game-servers');
     const provider = input.provider ?? 'query';
     const game = input.game.trim().toLowerCase();
     const connector = this.providers[provider];
     if (!connector.supports(game)) {
-      const hint = provider === 'mcsrvstat' ? 'the mcsrvstat provider knows only "minecraft"' : 'use "minecraft" or a gamedig game id';
+      const hint =
+        provider === 'mcsrvstat'
+          ? 'the mcsrvstat provider knows only "minecraft" (Java) and "minecraftbe" (Bedrock)'
+          : game.startsWith('protocol-')
+            ? `gamedig has no protocol <${game.slice('protocol-'.length)}>`
+            : 'use "minecraft", "minecraftbe", a gamedig game id (valheim, counterstrike2, …) or protocol-<name>';
       throw new AppError('VALIDATION_FAILED', `provider <${provider}> cannot ask about game <${input.game}>: ${hint}`, {
-        errors: [{ pointer: '/game', message: `not a game of provider ${provider}` }],
+        errors: [{ pointer: '/game', message: `game <${input.game}> is not one provider ${provider} knows` }],
       });
     }
-    const port = input.port ?? connector.defaultPort(game);
-    if (port === undefined) {
-      throw new AppError('VALIDATION_FAILED', `game <${game}> has no usual port: give one`, {
+    const ports = connector.ports(game, {
+      ...(input.port !== undefined ? { port: input.port } : {}),
+      ...(input.queryPort !== undefined ? { queryPort: input.queryPort } : {}),
+    });
+    if (!ports) {
+      throw new AppError('VALIDATION_FAILED', `game <${game}> has no usual port: give its port or queryPort`, {
         errors: [{ pointer: '/port', message: 'required for this game' }],
       });
     }
+    const { port, queryPort } = ports;
     const host = input.host.trim();
     const server: NewGameServer = {
       id: crypto.randomUUID(),
@@ -78,23 +102,41 @@ export class GameServerService {
       game,
       host,
       port,
+      queryPort,
       provider,
       demo: false,
       createdAt: this.clock.now().toISOString(),
     };
     const created = await this.store.insert(server);
     if (!created) throw new AppError('GAME_SERVER_EXISTS', `a game server at <${host}:${port}> with provider <${provider}> is already registered`);
-    return created;
+    return this.detail(created);
   }
 
-  list(actor: Actor, page: PageQuery): Promise<Page<GameServerRecord>> {
-    requireCapability(actor, 'game-servers');
-    return this.store.list(page);
+  /** The query port of a server: as registered, or (registered before query ports were kept) by the game's rules. */
+  private detail(r: GameServerRecord): GameServerDetail {
+    const queryPort = r.queryPort ?? this.providers[r.provider].ports(r.game, { port: r.port })?.queryPort ?? r.port;
+    return { ...r, queryPort };
   }
 
-  async get(actor: Actor, id: string): Promise<GameServerRecord> {
+  async list(actor: Actor, page: PageQuery): Promise<Page<GameServerDetail>> {
     requireCapability(actor, 'game-servers');
-    return this.find(id);
+    const found = await this.store.list(page);
+    return { items: found.items.map((r) => this.detail(r)), total: found.total };
+  }
+
+  /** A server with its uptime over the last 24 hours, 7 days and 30 days (service time). */
+  async get(actor: Actor, id: string): Promise<GameServerDetail> {
+    requireCapability(actor, 'game-servers');
+    const server = this.detail(await this.find(id));
+    return { ...server, uptime: await this.uptimeOf(id) };
+  }
+
+  private async uptimeOf(id: string): Promise<Uptime> {
+    const now = this.clock.now().getTime();
+    const until = new Date(now).toISOString();
+    const at = (hours: number) => new Date(now - hours * HOUR_MS).toISOString();
+    const w = await this.store.uptime(id, { h24: at(24), d7: at(24 * 7), d30: at(24 * 30) }, until);
+    return { until, h24: w.h24 as UptimeWindow, d7: w.d7 as UptimeWindow, d30: w.d30 as UptimeWindow };
   }
 
   private async find(id: string): Promise<GameServerRecord> {
@@ -139,7 +181,7 @@ export class GameServerService {
   /** Polls every server and stores the samples; the status changes become events. */
   async sweep(processInstanceId: string | null): Promise<SweepSummary> {
     const t0 = Date.now();
-    const servers = await this.store.all();
+    const servers = (await this.store.all()).map((r) => this.detail(r));
     const observations = await pollSweep(servers, this.providers, {
       concurrency: this.settings.concurrency,
       timeoutMs: this.settings.timeoutMs,
@@ -187,6 +229,6 @@ export class GameServerService {
   /** Registers (or moves) the simulators' demo servers. */
   async registerDemoServers(servers: Array<{ name: string; game: string; host: string; port: number; provider: GameServerProvider }>): Promise<void> {
     const now = this.clock.now().toISOString();
-    await this.store.upsertDemo(servers.map((s) => ({ ...s, id: crypto.randomUUID(), demo: true, createdAt: now })));
+    await this.store.upsertDemo(servers.map((s) => ({ ...s, queryPort: s.port, id: crypto.randomUUID(), demo: true, createdAt: now })));
   }
 }

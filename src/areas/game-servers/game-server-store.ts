@@ -1,6 +1,6 @@
 // Game servers, their samples (raw, then rolled up per hour) and their status-change events.
 import type { Knex } from 'knex';
-import type { GameServerStatus } from '../../connectors/game-status';
+import type { GameServerStatus, PlayerEntry } from '../../connectors/game-status';
 import { toBool, toIso } from '../../store/row-codec';
 import type { Page, PageQuery } from '../../store/types';
 
@@ -9,12 +9,18 @@ type Row = Record<string, unknown>;
 export type GameServerProvider = 'query' | 'mcsrvstat';
 
 /** A server with the status its last poll found. */
-export interface GameServerRecord extends Omit<GameServerStatus, 'online'> {
+export interface GameServerRecord extends Omit<GameServerStatus, 'online' | 'players' | 'protocol' | 'icon'> {
   id: string;
   name: string;
   game: string;
   host: string;
+  /** The game port. */
   port: number;
+  /** The port that is queried; null on a server registered before query ports were kept (worked out then). */
+  queryPort: number | null;
+  players: PlayerEntry[] | null;
+  protocol: { version: number | null; name: string | null } | null;
+  icon: string | null;
   provider: GameServerProvider;
   demo: boolean;
   createdAt: string;
@@ -24,7 +30,16 @@ export interface GameServerRecord extends Omit<GameServerStatus, 'online'> {
   statusChangedAt: string | null;
 }
 
-export type NewGameServer = Pick<GameServerRecord, 'id' | 'name' | 'game' | 'host' | 'port' | 'provider' | 'demo' | 'createdAt'>;
+export type NewGameServer = Pick<GameServerRecord, 'id' | 'name' | 'game' | 'host' | 'port' | 'provider' | 'demo' | 'createdAt'> & {
+  queryPort?: number | null;
+};
+
+/** Uptime in percent of the samples (raw and rolled up) in a window, null without samples. */
+export interface UptimeWindow {
+  percent: number | null;
+  samples: number;
+  onlineSamples: number;
+}
 
 /** What one poll of one server found. */
 export interface Observation extends GameServerStatus {
@@ -72,7 +87,37 @@ function sampledColumns(s: SampledStatus): Row {
 }
 
 function serverRow(s: NewGameServer): Row {
-  return { id: s.id, name: s.name, game: s.game, host: s.host, port: s.port, provider: s.provider, demo: s.demo, created_at: s.createdAt };
+  return {
+    id: s.id,
+    name: s.name,
+    game: s.game,
+    host: s.host,
+    port: s.port,
+    query_port: s.queryPort ?? null,
+    provider: s.provider,
+    demo: s.demo,
+    created_at: s.createdAt,
+  };
+}
+
+function playersOf(v: unknown): PlayerEntry[] | null {
+  if (v === null || v === undefined) return null;
+  try {
+    const parsed = JSON.parse(String(v)) as unknown;
+    return Array.isArray(parsed) ? (parsed as PlayerEntry[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a status says beyond the numbers, as server-row columns; an offline status clears them. */
+function detailColumns(o: GameServerStatus): Row {
+  return {
+    players_json: o.players ? JSON.stringify(o.players.slice(0, 200)) : null,
+    protocol_version: o.protocol?.version ?? null,
+    protocol_name: o.protocol?.name?.slice(0, 255) ?? null,
+    icon: o.icon ?? null,
+  };
 }
 
 function toServer(r: Row): GameServerRecord {
@@ -82,6 +127,7 @@ function toServer(r: Row): GameServerRecord {
     game: String(r.game),
     host: String(r.host),
     port: Number(r.port),
+    queryPort: intOrNull(r.query_port),
     provider: r.provider as GameServerProvider,
     demo: toBool(r.demo),
     createdAt: toIso(r.created_at) as string,
@@ -92,6 +138,9 @@ function toServer(r: Row): GameServerRecord {
     version: strOrNull(r.version),
     sourceCheckedAt: toIso(r.source_checked_at),
     statusChangedAt: toIso(r.status_changed_at),
+    players: playersOf(r.players_json),
+    protocol: r.protocol_version === null && r.protocol_name === null ? null : { version: intOrNull(r.protocol_version), name: strOrNull(r.protocol_name) },
+    icon: strOrNull(r.icon),
   };
 }
 
@@ -175,7 +224,9 @@ export class GameServerStore {
       for (const s of servers) {
         const existing = (await trx('game_servers').where({ demo: true, name: s.name }).first()) as Row | undefined;
         if (existing) {
-          await trx('game_servers').where({ id: existing.id }).update({ host: s.host, port: s.port, provider: s.provider, game: s.game });
+          await trx('game_servers')
+            .where({ id: existing.id })
+            .update({ host: s.host, port: s.port, query_port: s.queryPort ?? null, provider: s.provider, game: s.game });
         } else {
           await trx('game_servers').insert({ ...serverRow(s), demo: true });
         }
@@ -216,6 +267,7 @@ export class GameServerStore {
             motd: o.motd,
             version: o.version,
             source_checked_at: o.sourceCheckedAt,
+            ...detailColumns(o),
             status_changed_at: flipped || wasOnline === null ? o.checkedAt : before.status_changed_at,
           });
         if (flipped) {
@@ -370,6 +422,30 @@ export class GameServerStore {
       total += done;
       if (done < batch) return total;
     }
+  }
+
+  /**
+   * Uptime of one server since each of the given times, until `until`: online samples over all
+   * samples, counting raw samples and the hourly roll-ups whose hour starts in the window.
+   */
+  async uptime(serverId: string, since: Record<string, string>, until: string): Promise<Record<string, UptimeWindow>> {
+    const out: Record<string, UptimeWindow> = {};
+    for (const [key, from] of Object.entries(since)) {
+      const [raw] = await this.knex('game_server_samples')
+        .where('server_id', serverId)
+        .where('checked_at', '>=', from)
+        .where('checked_at', '<=', until)
+        .select<Row[]>(this.knex.raw('count(*) AS n'), this.knex.raw('sum(CASE WHEN online THEN 1 ELSE 0 END) AS up'));
+      const [rolled] = await this.knex('game_server_rollups')
+        .where('server_id', serverId)
+        .where('hour', '>=', from)
+        .where('hour', '<=', until)
+        .select<Row[]>(this.knex.raw('coalesce(sum(samples), 0) AS n'), this.knex.raw('coalesce(sum(online_samples), 0) AS up'));
+      const samples = Number(raw?.n ?? 0) + Number(rolled?.n ?? 0);
+      const onlineSamples = Number(raw?.up ?? 0) + Number(rolled?.up ?? 0);
+      out[key] = { percent: samples ? Math.round((onlineSamples / samples) * 10000) / 100 : null, samples, onlineSamples };
+    }
+    return out;
   }
 
   async rawSampleCount(): Promise<number> {

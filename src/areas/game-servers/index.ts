@@ -13,6 +13,7 @@ import { GameServerStore } from './game-server-store';
 import { gameServerPaths } from './http/game-server-openapi';
 import { gameServerRoutes } from './http/game-server-routes';
 import * as monitoringMigration from './migrations/20261123000004_monitoring_and_sync';
+import * as queryPortMigration from './migrations/20261210000001_query_port_and_details';
 
 export interface GameServersArea extends RunningArea {
   gameServers: GameServerService;
@@ -21,7 +22,10 @@ export interface GameServersArea extends RunningArea {
 
 export const gameServersArea: AreaModule<GameServersArea> = {
   name: 'game-servers',
-  migrations: { '20261123000004_monitoring_and_sync': monitoringMigration },
+  migrations: {
+    '20261123000004_monitoring_and_sync': monitoringMigration,
+    '20261210000001_query_port_and_details': queryPortMigration,
+  },
   schedules: (config) => [{ name: 'game-server-monitor', processKey: GAME_MONITOR_PROCESS, recurrence: config.gamePollCycle }],
   create({ config, db, starts, services, clock, logger }) {
     const log = logger.child({ area: 'game-servers' });
@@ -32,6 +36,9 @@ export const gameServersArea: AreaModule<GameServersArea> = {
       ...(config.smtpUrl ? { mailer: createSmtpMailer(config.smtpUrl, 'procflow <procflow@localhost>') } : {}),
       ...(config.gameNotifyEmail ? { emailTo: config.gameNotifyEmail } : {}),
       ...(config.gameNotifyWebhook ? { webhookUrl: config.gameNotifyWebhook } : {}),
+      ...(config.gameNotifyWebhookFormat ? { webhookFormat: config.gameNotifyWebhookFormat } : {}),
+      webhookAttempts: config.gameNotifyAttempts,
+      retryBaseMs: config.gameNotifyRetryMs,
       timeoutMs: 5000,
     });
     const store = new GameServerStore(db.knex);

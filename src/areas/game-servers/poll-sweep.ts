@@ -9,6 +9,8 @@ export interface SweepTarget {
   game: string;
   host: string;
   port: number;
+  /** Where the server is asked; the game port when absent. */
+  queryPort?: number;
   provider: GameServerProvider;
 }
 
@@ -75,7 +77,7 @@ function observed(target: SweepTarget, s: GameServerStatus, at: Date): Observati
 function withTimeout<T>(work: Promise<T>, ms: number, target: SweepTarget): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const cut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${target.game} server ${target.host}:${target.port} did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${target.game} server ${target.host}:${target.queryPort ?? target.port} did not answer within ${ms} ms`)), ms);
   });
   return Promise.race([work, cut]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,6 @@
 // Game servers: status table (online, players, MOTD, version, latency, last check), players and
-// latency over time per server, add, delete, poll now.
+// latency over time per server, add, delete, poll now; and one server in detail — its uptime over
+// 24 h / 7 d / 30 d, its player count over 7 days (hourly peaks of older samples) and its status changes.
 import type { Chart } from 'chart.js';
 import { api, list } from '../api';
 import { chartBox, timeChart } from '../charts';
@@ -7,10 +8,28 @@ import { every, type PageContext } from '../context';
 import { badge, h, link, mount, table } from '../dom';
 import { age, dateTime } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
-import type { GameServer, GameServerSample as Sample, Started } from '@contract';
+import type { GameServer, GameServerEvent, GameServerSample as Sample, Started } from '@contract';
+
+type Uptime = NonNullable<GameServer['uptime']>;
 
 const REFRESH_MS = 30_000;
 const HISTORY_MS = 24 * 3_600_000;
+const DETAIL_HISTORY_MS = 7 * 24 * 3_600_000;
+
+function percent(w: Uptime['h24']): string {
+  return w.percent === null ? '—' : `${w.percent.toFixed(w.percent === 100 ? 0 : 2)} %`;
+}
+
+function uptimeFigures(u: Uptime): HTMLElement {
+  const figure = (label: string, w: Uptime['h24']) =>
+    h(
+      'div',
+      { class: 'kpi', 'data-testid': `uptime-${label}` },
+      h('div', { class: 'kpi-value' }, percent(w)),
+      h('div', { class: 'kpi-label' }, `uptime ${label} (${w.samples} samples)`),
+    );
+  return h('div', { class: 'kpis' }, figure('24h', u.h24), figure('7d', u.d7), figure('30d', u.d30));
+}
 
 function onlineBadge(s: GameServer): HTMLElement {
   if (s.online === null || s.online === undefined || !s.checkedAt) return badge('not checked', 'muted');
@@ -85,6 +104,67 @@ export async function gameServersPage(ctx: PageContext): Promise<void> {
   const tableBox = h('div');
   const players = chartBox(260);
   const latency = chartBox(200);
+  const detailBox = h('div', { 'data-testid': 'server-detail' }, 'Pick a server by its name to see its uptime, players and status changes.');
+  let detailChart: Chart | undefined;
+  let detailId: string | undefined;
+  ctx.onLeave(() => detailChart?.destroy());
+
+  const showDetail = async (pick: GameServer): Promise<void> => {
+    detailId = pick.id;
+    const now = Date.now();
+    const range = { min: now - DETAIL_HISTORY_MS, max: now };
+    let server: GameServer;
+    let events: GameServerEvent[];
+    let history: Sample[];
+    try {
+      [server, events, history] = await Promise.all([
+        api<GameServer>(`/api/game-servers/${pick.id}`),
+        list<GameServerEvent>('/api/game-servers/events', { serverId: pick.id, limit: 50 }).then((r) => r.items),
+        list<Sample>(`/api/game-servers/${pick.id}/samples`, { since: new Date(range.min).toISOString(), limit: 500 }).then((r) => r.items),
+      ]);
+    } catch (err) {
+      mount(detailBox, notice('error', errorMessage(err)));
+      return;
+    }
+    if (detailId !== pick.id) return;
+    const chart = chartBox(240);
+    mount(
+      detailBox,
+      h('h3', null, server.icon ? h('img', { src: server.icon, alt: '', width: '32', height: '32', class: 'server-icon' }) : null, ` ${server.name}`),
+      server.uptime ? uptimeFigures(server.uptime) : null,
+      server.players?.length ? h('p', null, 'Players now: ', server.players.map((p) => p.name).join(', ')) : null,
+      server.protocol
+        ? h('p', { class: 'muted' }, `Protocol ${server.protocol.version ?? '?'}${server.protocol.name ? ` (${server.protocol.name})` : ''}`)
+        : null,
+      h('h4', null, 'Players over 7 days'),
+      chart.box,
+      h('h4', null, 'Status changes'),
+      table(
+        events,
+        [
+          { title: 'When', cell: (e) => h('span', { title: e.at }, dateTime(e.at)) },
+          { title: 'Status', cell: (e) => (e.online ? badge('online', 'ok') : badge('offline', 'error')) },
+          { title: 'What', cell: (e) => e.message },
+          { title: 'Delivery', cell: (e) => e.delivery ?? 'not yet' },
+        ],
+        'No status change yet.',
+      ),
+    );
+    detailChart?.destroy();
+    const points = (pickY: (x: Sample) => number | null) =>
+      history.map((x) => ({ x: new Date(x.checkedAt).getTime(), y: x.online ? pickY(x) : null })).sort((a, b) => a.x - b.x);
+    // Older samples are hourly roll-ups: their average and their peak; offline is a gap in the line.
+    detailChart = timeChart(
+      chart.canvas,
+      [
+        { label: 'players (average per hour for older samples)', points: points((x) => x.playersOnline) },
+        { label: 'peak per hour', points: points((x) => x.rollup?.playersPeak ?? x.playersOnline) },
+        { label: 'max players', points: points((x) => x.playersMax) },
+      ],
+      'players',
+      range,
+    );
+  };
 
   const load = async () => {
     let servers: GameServer[];
@@ -101,6 +181,7 @@ export async function gameServersPage(ctx: PageContext): Promise<void> {
         section('Servers', tableBox),
         section('Add a server', form),
         h('div', { class: 'grid-2' }, section('Players over time (24 h)', players.box), section('Latency (24 h)', latency.box)),
+        section('Server detail', detailBox),
       );
       formShown = true;
     }
@@ -110,12 +191,31 @@ export async function gameServersPage(ctx: PageContext): Promise<void> {
         servers,
         [
           { title: 'Status', cell: onlineBadge },
-          { title: 'Name', cell: (s) => h('span', { title: s.error ?? '' }, s.name) },
+          {
+            title: 'Name',
+            cell: (s) =>
+              h(
+                'a',
+                {
+                  href: '#',
+                  title: s.error ?? 'show its uptime, players and status changes',
+                  'data-action': 'details',
+                  onclick: (e: Event) => (e.preventDefault(), void showDetail(s)),
+                },
+                s.name,
+              ),
+          },
           { title: 'Game', cell: (s) => s.game },
-          { title: 'Address', cell: (s) => h('code', null, s.port ? `${s.host}:${s.port}` : s.host) },
+          {
+            title: 'Address',
+            cell: (s) => h('code', { title: s.queryPort !== s.port ? `queried on port ${s.queryPort}` : '' }, s.port ? `${s.host}:${s.port}` : s.host),
+          },
           {
             title: 'Players',
-            cell: (s) => (s.playersOnline === null || s.playersOnline === undefined ? '—' : `${s.playersOnline}/${s.playersMax ?? '?'}`),
+            cell: (s) =>
+              s.playersOnline === null || s.playersOnline === undefined
+                ? '—'
+                : h('span', { title: (s.players ?? []).map((p) => p.name).join(', ') }, `${s.playersOnline}/${s.playersMax ?? '?'}`),
             class: 'num',
           },
           { title: 'MOTD', cell: (s) => s.motd ?? '—' },

@@ -6,14 +6,23 @@ import * as m from './game-server-schemas';
 export const gameServerPaths: OpenApiPaths = {
   '/api/game-servers': {
     get: { summary: 'Game servers with their latest status (group ops)', query: s.pageQuery, ok: [200, s.listOf(m.gameServerSchema)] },
-    post: { summary: 'Register a game server (provider query or mcsrvstat)', body: m.gameServerBody, ok: [201, m.gameServerSchema], errors: [400, 409] },
+    post: {
+      summary: "Register a game server (provider query or mcsrvstat): game port and/or query port, the other by the game's rules",
+      body: m.gameServerBody,
+      ok: [201, m.gameServerSchema],
+      errors: [400, 409],
+    },
   },
   '/api/game-servers/poll': { post: { summary: 'Poll every server now (starts gameServerMonitor)', ok: [202, s.startedSchema], errors: [404] } },
   '/api/game-servers/events': {
-    get: { summary: 'Status changes (online ↔ offline), newest first', query: m.gameEventsQuery, ok: [200, s.listOf(m.gameEventSchema)] },
+    get: {
+      summary: 'Status changes (online ↔ offline), newest first; ?serverId= for one server',
+      query: m.gameEventsQuery,
+      ok: [200, s.listOf(m.gameEventSchema)],
+    },
   },
   '/api/game-servers/{id}': {
-    get: { summary: 'A game server with its latest status', ok: [200, m.gameServerSchema], errors: [404] },
+    get: { summary: 'A game server with its latest status and its uptime (24 h, 7 d, 30 d)', ok: [200, m.gameServerSchema], errors: [404] },
     delete: { summary: 'Remove a game server and its samples', ok: [204, null], errors: [404] },
   },
   '/api/game-servers/{id}/samples': {

@@ -1,5 +1,5 @@
-// /api/game-servers: register, list with the latest status, delete (with samples), samples,
-// status-change events, and poll now. Group `ops` (or admin).
+// /api/game-servers: register, list with the latest status, one with its uptime, delete (with
+// samples), samples, status-change events, and poll now. Group `ops` (or admin).
 import { Router } from 'express';
 import type { GameServerService } from '../game-server-service';
 import { currentUser } from '../../../http/auth';

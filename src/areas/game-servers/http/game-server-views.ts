@@ -2,15 +2,25 @@
 // samples and its status changes.
 import type { GameServer, GameServerEvent, GameServerSample } from '../../../contract';
 import type { AllHold, SentAsIs } from '../../../contract/checks';
-import type { GameServerRecord, SampleRecord, StatusEventRecord } from '../game-server-store';
+import type { GameServerDetail, Uptime } from '../game-server-service';
+import type { SampleRecord, StatusEventRecord } from '../game-server-store';
 
-export function gameServerView(s: GameServerRecord): GameServer {
+/** The `uptime` of one server (GET /api/game-servers/{id}). */
+export type GameServerUptime = NonNullable<GameServer['uptime']>;
+
+export function uptimeView(u: Uptime): GameServerUptime {
+  const w = (x: Uptime['h24']) => ({ percent: x.percent, samples: x.samples, onlineSamples: x.onlineSamples });
+  return { until: u.until, h24: w(u.h24), d7: w(u.d7), d30: w(u.d30) };
+}
+
+export function gameServerView(s: GameServerDetail): GameServer {
   return {
     id: s.id,
     name: s.name,
     game: s.game,
     host: s.host,
     port: s.port,
+    queryPort: s.queryPort,
     provider: s.provider,
     online: s.online,
     playersOnline: s.playersOnline,
@@ -23,6 +33,10 @@ export function gameServerView(s: GameServerRecord): GameServer {
     statusChangedAt: s.statusChangedAt,
     sourceCheckedAt: s.sourceCheckedAt,
     demo: s.demo,
+    players: s.players,
+    protocol: s.protocol,
+    icon: s.icon,
+    ...(s.uptime ? { uptime: uptimeView(s.uptime) } : {}),
   };
 }
 
