@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Actor } from '../src/app/access';
+import { Idempotency } from '../src/app/idempotency';
 import { Instances } from '../src/app/instances';
 import { ProcessStarts } from '../src/app/process-starts';
 import { Tasks } from '../src/app/tasks';
@@ -117,7 +118,7 @@ export class BenchRuntime {
     });
     const ctx = { store, events: this.events, registry, clock, logger };
     this.starts = new ProcessStarts(ctx);
-    this.tasks = new Tasks(ctx, new Instances(ctx));
+    this.tasks = new Tasks(ctx, new Instances(ctx), new Idempotency(ctx));
   }
 
   /** Starts an instance and leaves it waiting at task A; returns its id. */

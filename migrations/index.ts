@@ -7,6 +7,7 @@ import * as jobsAndSchedules from './20261123000003_jobs_and_schedules';
 import * as externalTasks from './20261123000005_external_tasks';
 import * as externalTaskCompletion from './20261201000007_external_task_completion';
 import * as userIdentity from './20261201000008_user_identity';
+import * as idempotencyKeys from './20261201000009_idempotency_keys';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_core': core,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261123000005_external_tasks': externalTasks,
   '20261201000007_external_task_completion': externalTaskCompletion,
   '20261201000008_user_identity': userIdentity,
+  '20261201000009_idempotency_keys': idempotencyKeys,
 };

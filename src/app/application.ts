@@ -6,6 +6,7 @@ import type { ClockSync } from './clock-sync';
 import type { AppContext } from './context';
 import { Definitions } from './definitions';
 import { ExternalTasks } from './external-tasks';
+import { Idempotency } from './idempotency';
 import { Incidents } from './incidents';
 import { Instances } from './instances';
 import { Jobs } from './jobs';
@@ -40,12 +41,13 @@ export function createApplication(
 ): Application {
   const starts = new ProcessStarts(ctx);
   const instances = new Instances(ctx);
+  const idempotency = new Idempotency(ctx);
   return {
-    definitions: new Definitions(ctx, parts.deployer, starts, instances),
+    definitions: new Definitions(ctx, parts.deployer, starts, instances, idempotency),
     instances,
-    tasks: new Tasks(ctx, instances),
-    messages: new Messages(ctx, instances, starts),
-    externalTasks: new ExternalTasks(ctx, instances),
+    tasks: new Tasks(ctx, instances, idempotency),
+    messages: new Messages(ctx, instances, starts, idempotency),
+    externalTasks: new ExternalTasks(ctx, instances, idempotency),
     incidents: new Incidents(ctx, instances),
     users: new Users(parts.users, parts.metricsToken),
     schedules: new Schedules(parts.scheduler, parts.clockSync, ctx.clock),

@@ -6,6 +6,7 @@ import type { StartInput } from '../engine/event-runner';
 import type { DefinitionRecord } from '../store/types';
 import { requireCapability, type Actor } from './access';
 import type { AppContext } from './context';
+import type { Idempotency } from './idempotency';
 import type { Instances } from './instances';
 import type { ProcessStarts } from './process-starts';
 import type { InstanceWithIncidents } from './records';
@@ -16,6 +17,7 @@ export class Definitions {
     private readonly deployer: Deployer,
     private readonly starts: ProcessStarts,
     private readonly instances: Instances,
+    private readonly idempotency: Idempotency,
   ) {}
 
   async deploy(actor: Actor, docs: Array<{ name: string; content: Buffer }>): Promise<DeployResult[]> {
@@ -44,8 +46,13 @@ export class Definitions {
     return xml;
   }
 
-  async start(actor: Actor, key: string, input: StartInput): Promise<InstanceWithIncidents> {
-    const instance = await this.starts.startLatest(key, input, actor);
-    return this.instances.withIncidents(instance);
+  /** Starts an instance; with an idempotency key, at most once (a repeat answers the first start). */
+  async start(actor: Actor, key: string, input: StartInput, idempotencyKey?: string): Promise<InstanceWithIncidents> {
+    return this.idempotency.once<InstanceWithIncidents>(actor, idempotencyKey, `start ${key}`, input, async (record) => {
+      const instance = await this.starts.startLatest(key, input, actor, {
+        answerWrites: record((a) => ({ instance: a.instance, incidents: a.openIncidents })),
+      });
+      return this.instances.withIncidents(instance);
+    });
   }
 }

@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error';
 import type { ExternalTaskRecord, Page, PageQuery } from '../store/types';
 import { requireCapability, type Actor } from './access';
 import type { AppContext } from './context';
+import type { Idempotency } from './idempotency';
 import type { Instances } from './instances';
 import type { InstanceWithIncidents } from './records';
 
@@ -11,6 +12,7 @@ export class ExternalTasks {
   constructor(
     private readonly ctx: AppContext,
     private readonly instances: Instances,
+    private readonly idempotency: Idempotency,
   ) {}
 
   list(actor: Actor, filter: { topic?: string; processInstanceId?: string }, page: PageQuery): Promise<Page<ExternalTaskRecord>> {
@@ -19,12 +21,16 @@ export class ExternalTasks {
   }
 
   /** Completes it once: of two completions, one answers and the other gets 409 EXTERNAL_TASK_DONE. */
-  async complete(actor: Actor, id: string, variables: Record<string, unknown>): Promise<InstanceWithIncidents> {
+  async complete(actor: Actor, id: string, variables: Record<string, unknown>, idempotencyKey?: string): Promise<InstanceWithIncidents> {
     requireCapability(actor, 'external-tasks');
-    const task = await this.ctx.store.externalTasks.get(id);
-    if (!task) throw new AppError('EXTERNAL_TASK_NOT_FOUND', `external task <${id}> does not exist`);
-    if (task.completedAt)
-      throw new AppError('EXTERNAL_TASK_DONE', `external task <${id}> was completed at ${task.completedAt} by <${task.completedBy ?? 'unknown'}>`);
-    return this.instances.withIncidents(await this.ctx.events.completeExternalTask(task, variables, actor.name));
+    return this.idempotency.once<InstanceWithIncidents>(actor, idempotencyKey, `complete external task ${id}`, variables, async (record) => {
+      const task = await this.ctx.store.externalTasks.get(id);
+      if (!task) throw new AppError('EXTERNAL_TASK_NOT_FOUND', `external task <${id}> does not exist`);
+      if (task.completedAt) {
+        throw new AppError('EXTERNAL_TASK_DONE', `external task <${id}> was completed at ${task.completedAt} by <${task.completedBy ?? 'unknown'}>`);
+      }
+      const answer = record((a) => ({ instance: a.instance, incidents: a.openIncidents }));
+      return this.instances.withIncidents(await this.ctx.events.completeExternalTask(task, variables, actor.name, answer));
+    });
   }
 }

@@ -7,6 +7,7 @@
 import { AppError } from '../errors/app-error';
 import { isAdmin, mayBroadcast, requireCapability, type Actor } from './access';
 import type { AppContext } from './context';
+import type { Idempotency } from './idempotency';
 import type { Instances } from './instances';
 import type { ProcessStarts } from './process-starts';
 
@@ -23,27 +24,44 @@ export class Messages {
     private readonly ctx: AppContext,
     private readonly instances: Instances,
     private readonly starts: ProcessStarts,
+    private readonly idempotency: Idempotency,
   ) {}
 
-  /** The ids of the instances the message reached (or the one it started). */
-  async correlate(actor: Actor, input: MessageInput): Promise<string[]> {
-    const variables = input.variables ?? {};
-    const subs = await this.ctx.store.subscriptions.find('message', input.messageName, {
-      ...(input.processInstanceId ? { processInstanceId: input.processInstanceId } : {}),
-      ...(input.businessKey ? { businessKey: input.businessKey } : {}),
+  /**
+   * The ids of the instances the message reached (or the one it started). With an idempotency
+   * key it must reach one instance at most (its one event stores the answer); a repeat answers
+   * the first correlation.
+   */
+  async correlate(actor: Actor, input: MessageInput, idempotencyKey?: string): Promise<string[]> {
+    return this.idempotency.once<string[]>(actor, idempotencyKey, `message ${input.messageName}`, input, async (record) => {
+      const variables = input.variables ?? {};
+      const subs = await this.ctx.store.subscriptions.find('message', input.messageName, {
+        ...(input.processInstanceId ? { processInstanceId: input.processInstanceId } : {}),
+        ...(input.businessKey ? { businessKey: input.businessKey } : {}),
+      });
+      const targeted = Boolean(input.processInstanceId || input.businessKey);
+      const targets = targeted || mayBroadcast(actor) ? await this.reachable(actor, subs) : new Map<string, string>();
+      if (idempotencyKey !== undefined && targets.size > 1) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `message <${input.messageName}> would reach ${targets.size} instances; with an Idempotency-Key it must reach one: give processInstanceId`,
+          {
+            errors: [{ pointer: '/processInstanceId', message: 'required with an Idempotency-Key when several instances wait' }],
+          },
+        );
+      }
+      const answer = record((a) => [a.instance.id]);
+      const correlated: string[] = [];
+      for (const [instanceId, elementRef] of targets) {
+        if (await this.ctx.events.deliver(instanceId, 'message', elementRef, variables, actor.name, input.correlationKeys, answer)) correlated.push(instanceId);
+      }
+      if (correlated.length) return correlated;
+      if (!input.processInstanceId) {
+        const started = await this.starts.startByMessage(input.messageName, { variables, businessKey: input.businessKey ?? null }, actor, answer);
+        if (started) return [started.id];
+      }
+      throw new AppError('MESSAGE_NOT_CORRELATED', `nothing waits for message <${input.messageName}>${describeTarget(input)}`);
     });
-    const targeted = Boolean(input.processInstanceId || input.businessKey);
-    const correlated: string[] = [];
-    const targets = targeted || mayBroadcast(actor) ? await this.reachable(actor, subs) : new Map<string, string>();
-    for (const [instanceId, elementRef] of targets) {
-      if (await this.ctx.events.deliver(instanceId, 'message', elementRef, variables, actor.name, input.correlationKeys)) correlated.push(instanceId);
-    }
-    if (correlated.length) return correlated;
-    if (!input.processInstanceId) {
-      const started = await this.starts.startByMessage(input.messageName, { variables, businessKey: input.businessKey ?? null }, actor);
-      if (started) return [started.id];
-    }
-    throw new AppError('MESSAGE_NOT_CORRELATED', `nothing waits for message <${input.messageName}>${describeTarget(input)}`);
   }
 
   /** How many instances the signal reached. */

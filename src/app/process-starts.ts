@@ -2,7 +2,7 @@
 // a person over the API, a business area, a schedule, a message start event.
 import { AppError } from '../errors/app-error';
 import type { StartHow, StartInput } from '../engine/event-runner';
-import type { InstanceRecord } from '../store/types';
+import type { AnswerWrite, InstanceRecord } from '../store/types';
 import { requireStart, type Actor } from './access';
 import type { AppContext } from './context';
 
@@ -26,7 +26,7 @@ export class ProcessStarts {
   }
 
   /** Starts the latest definition with a message start event of this name; null when there is none. */
-  async startByMessage(messageName: string, input: StartInput, actor: Actor | null): Promise<InstanceRecord | null> {
+  async startByMessage(messageName: string, input: StartInput, actor: Actor | null, answerWrites: AnswerWrite[] = []): Promise<InstanceRecord | null> {
     const latest = await this.ctx.store.definitions.list(false);
     const record = latest.find((d) => d.executable && d.info.messageStarts?.some((m) => m.name === messageName));
     if (!record) return null;
@@ -35,6 +35,7 @@ export class ProcessStarts {
     const definition = await this.ctx.registry.get(record.id);
     return this.ctx.events.start(definition, input, actor?.name ?? null, {
       message: { messageId: start?.messageId ?? messageName, variables: input.variables ?? {} },
+      answerWrites,
     });
   }
 }

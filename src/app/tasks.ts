@@ -6,15 +6,19 @@ import type { TaskFilter } from '../store/task-store';
 import type { Page, PageQuery, TaskRecord } from '../store/types';
 import { maySeeTask, requireActOnTask, requireClaim, taskListScope, type Actor } from './access';
 import type { AppContext } from './context';
+import type { Idempotency } from './idempotency';
 import type { Instances } from './instances';
 import type { InstanceWithIncidents } from './records';
 
 export type TaskListFilter = Omit<TaskFilter, 'visibleTo'>;
 
+export type TaskCompletion = { task: TaskRecord } & InstanceWithIncidents;
+
 export class Tasks {
   constructor(
     private readonly ctx: AppContext,
     private readonly instances: Instances,
+    private readonly idempotency: Idempotency,
   ) {}
 
   list(actor: Actor, filter: TaskListFilter, page: PageQuery): Promise<Page<TaskRecord>> {
@@ -39,26 +43,35 @@ export class Tasks {
     return { ...task, assignee: actor.name };
   }
 
-  async complete(actor: Actor, id: string, variables: Record<string, unknown>): Promise<{ task: TaskRecord } & InstanceWithIncidents> {
-    const task = await this.ctx.store.tasks.get(id);
-    if (!task) throw new AppError('TASK_NOT_FOUND', `task <${id}> does not exist`);
-    requireActOnTask(actor, task);
-    if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${id}> is ${task.state}, cannot complete it again`);
-    const values = validateForm(task.form.fields, variables, `task <${task.activityId}>`);
-    const at = this.ctx.clock.now().toISOString();
-    let instance;
-    try {
-      instance = await this.ctx.events.completeUserTask(task, values, actor.name, at);
-    } catch (err) {
-      // A concurrent completion may have ended the instance meanwhile: report the task.
-      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') {
-        const now = await this.ctx.store.tasks.get(id);
-        if (now && now.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${id}> is ${now.state}, cannot complete it again`);
+  /** Completes a task once; with an idempotency key a repeat answers the first completion. */
+  async complete(actor: Actor, id: string, variables: Record<string, unknown>, idempotencyKey?: string): Promise<TaskCompletion> {
+    return this.idempotency.once<TaskCompletion>(actor, idempotencyKey, `complete task ${id}`, variables, async (record) => {
+      const task = await this.ctx.store.tasks.get(id);
+      if (!task) throw new AppError('TASK_NOT_FOUND', `task <${id}> does not exist`);
+      requireActOnTask(actor, task);
+      if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${id}> is ${task.state}, cannot complete it again`);
+      const values = validateForm(task.form.fields, variables, `task <${task.activityId}>`);
+      const at = this.ctx.clock.now().toISOString();
+      const done: TaskRecord = { ...task, state: 'completed', completedAt: at, completedBy: actor.name, variables: values };
+      let instance;
+      try {
+        instance = await this.ctx.events.completeUserTask(
+          task,
+          values,
+          actor.name,
+          at,
+          record((a) => ({ task: done, instance: a.instance, incidents: a.openIncidents })),
+        );
+      } catch (err) {
+        // A concurrent completion may have ended the instance meanwhile: report the task.
+        if (err instanceof AppError && err.code === 'INSTANCE_ENDED') {
+          const now = await this.ctx.store.tasks.get(id);
+          if (now && now.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${id}> is ${now.state}, cannot complete it again`);
+        }
+        throw err;
       }
-      throw err;
-    }
-    const done: TaskRecord = { ...task, state: 'completed', completedAt: at, completedBy: actor.name, variables: values };
-    return { task: done, ...(await this.instances.withIncidents(instance)) };
+      return { task: done, ...(await this.instances.withIncidents(instance)) };
+    });
   }
 
   private async visible(actor: Actor, id: string): Promise<TaskRecord> {

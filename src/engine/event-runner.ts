@@ -16,6 +16,7 @@ import {
   type InstanceWithState,
   type TaskRecord,
   type TransactionWrite,
+  type AnswerWrite,
 } from '../store/types';
 import type { Clock } from './clock';
 import type { DefinitionRegistry, RuntimeDefinition } from './definition-registry';
@@ -61,6 +62,8 @@ export interface StartHow {
   writes?: TransactionWrite[];
   /** The instance id, when the caller must know it before the commit. */
   id?: string;
+  /** Writes of the answer (an idempotency key), last in the start's transaction. */
+  answerWrites?: AnswerWrite[];
 }
 
 interface EventOptions {
@@ -71,6 +74,7 @@ interface EventOptions {
   allowFailed?: boolean;
   completeJobId?: string;
   serviceAttempt?: number;
+  answerWrites?: AnswerWrite[];
 }
 
 interface Cached {
@@ -155,6 +159,7 @@ export class EventRunner {
     const outcome = await this.outcome(runner, base, { serviceAttempt: 1, rewriteTimers: false });
     if (how.completeJobId) outcome.completeJobId = how.completeJobId;
     if (how.writes?.length) outcome.writes = how.writes;
+    if (how.answerWrites?.length) outcome.answerWrites = how.answerWrites;
     let committed: CommitResult;
     try {
       committed = await this.store.instances.commitEvent(outcome);
@@ -168,7 +173,13 @@ export class EventRunner {
   }
 
   /** A person completes a user task with form values already checked. */
-  async completeUserTask(task: TaskRecord, values: Record<string, unknown>, by: string, at: string): Promise<CommittedInstance> {
+  async completeUserTask(
+    task: TaskRecord,
+    values: Record<string, unknown>,
+    by: string,
+    at: string,
+    answerWrites: AnswerWrite[] = [],
+  ): Promise<CommittedInstance> {
     try {
       const instance = await this.run(
         task.processInstanceId,
@@ -177,7 +188,7 @@ export class EventRunner {
             throw new AppError('TASK_NOT_OPEN', `task <${task.id}> no longer waits in instance <${task.processInstanceId}>`);
           }
         },
-        { conflicts: 'refuse', completedTask: { id: task.id, by, variables: values, at } },
+        { conflicts: 'refuse', completedTask: { id: task.id, by, variables: values, at }, answerWrites },
       );
       this.metrics.onTaskCompleted?.(task.definitionKey);
       return instance;
@@ -189,7 +200,12 @@ export class EventRunner {
   }
 
   /** A worker completes an external service task; a second completion is refused with 409. */
-  async completeExternalTask(task: ExternalTaskRecord, variables: Record<string, unknown>, by: string): Promise<CommittedInstance> {
+  async completeExternalTask(
+    task: ExternalTaskRecord,
+    variables: Record<string, unknown>,
+    by: string,
+    answerWrites: AnswerWrite[] = [],
+  ): Promise<CommittedInstance> {
     const done = () => new AppError('EXTERNAL_TASK_DONE', `external task <${task.id}> was completed already`);
     try {
       return await this.run(
@@ -197,7 +213,7 @@ export class EventRunner {
         async (runner) => {
           if (!(await runner.completeExternalTask(task.executionId, variables, by))) throw done();
         },
-        { conflicts: 'refuse', completedExternalTask: { id: task.id, by, at: this.clock.now().toISOString() } },
+        { conflicts: 'refuse', completedExternalTask: { id: task.id, by, at: this.clock.now().toISOString() }, answerWrites },
       );
     } catch (err) {
       if (err instanceof StoreConflict && err.reason === 'external-task-done') throw done();
@@ -217,6 +233,7 @@ export class EventRunner {
     variables: Record<string, unknown>,
     by: string | null,
     correlationKeys?: Record<string, unknown>,
+    answerWrites: AnswerWrite[] = [],
   ): Promise<boolean> {
     try {
       await this.run(
@@ -225,7 +242,7 @@ export class EventRunner {
           if (correlationKeys && !matchesKeys(runner.currentVariables(), correlationKeys)) throw new NothingWaits();
           if (!(await runner.deliver(kind, elementRef, variables, by))) throw new NothingWaits();
         },
-        { conflicts: 'retry' },
+        { conflicts: 'retry', answerWrites },
       );
       return true;
     } catch (err) {
@@ -354,6 +371,7 @@ export class EventRunner {
         if (opts.completedExternalTask) outcome.completedExternalTask = opts.completedExternalTask;
         if (opts.retriedIncident) outcome.retriedIncidentId = opts.retriedIncident.id;
         if (opts.completeJobId) outcome.completeJobId = opts.completeJobId;
+        if (opts.answerWrites?.length) outcome.answerWrites = opts.answerWrites;
         let committed: CommitResult;
         try {
           committed = await this.store.instances.commitEvent(outcome);

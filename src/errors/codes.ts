@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   INCIDENT_NOT_OPEN: { status: 409, title: 'The incident is not open' },
   EXTERNAL_TASK_DONE: { status: 409, title: 'The external task was completed already' },
   USER_EXISTS: { status: 409, title: 'A user with this name exists' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The idempotency key was used for another request' },
   GAME_SERVER_EXISTS: { status: 409, title: 'This game server is already registered' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   NOT_READY: { status: 503, title: 'The service is not ready' },

@@ -225,7 +225,12 @@ export class InstanceStore {
           resolved_at: inc.resolvedAt,
         });
       }
-      return { openIncidents: await this.openIncidentsAfter(trx, outcome) };
+      const openIncidents = await this.openIncidentsAfter(trx, outcome);
+      if (outcome.answerWrites?.length) {
+        const { engineState: _state, ...record } = instance;
+        for (const write of outcome.answerWrites) await write(trx, { instance: record, openIncidents });
+      }
+      return { openIncidents };
     });
   }
 

@@ -4,6 +4,7 @@ import { ClockStore } from './clock-store';
 import { DefinitionStore } from './definition-store';
 import { ExternalTaskStore } from './external-task-store';
 import { HistoryStore } from './history-store';
+import { IdempotencyStore } from './idempotency-store';
 import { IncidentStore } from './incident-store';
 import { InstanceStore } from './instance-store';
 import { JobStore } from './job-store';
@@ -27,6 +28,7 @@ export class Store {
   readonly externalTasks: ExternalTaskStore;
   readonly schedules: ScheduleStore;
   readonly clock: ClockStore;
+  readonly idempotency: IdempotencyStore;
 
   constructor(
     readonly db: Database,
@@ -46,6 +48,7 @@ export class Store {
     this.externalTasks = new ExternalTaskStore(k);
     this.schedules = new ScheduleStore(k, db.dialect);
     this.clock = new ClockStore(k);
+    this.idempotency = new IdempotencyStore(k);
   }
 
   /** Database reachable and migrations applied. */

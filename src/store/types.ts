@@ -8,6 +8,12 @@ export type StoreTransaction = Knex.Transaction;
 /** A write of a business area that belongs to an event and commits (or not) with it. */
 export type TransactionWrite = (trx: StoreTransaction) => Promise<void>;
 
+/**
+ * A write that records what the event answers (an idempotency key's stored answer): it runs last
+ * in the event's transaction and sees the committed instance and its open-incident count.
+ */
+export type AnswerWrite = (trx: StoreTransaction, answer: { instance: InstanceRecord; openIncidents: number }) => Promise<void>;
+
 export interface DeploymentRecord {
   id: string;
   name: string;
@@ -176,6 +182,8 @@ export interface EventOutcome {
   resolveIncidents?: boolean;
   /** Writes of a business area caused by this event (e.g. the order row of a started instance). */
   writes?: TransactionWrite[];
+  /** Writes of the event's answer, last in its transaction. */
+  answerWrites?: AnswerWrite[];
   /** The instance's subscriptions now; undefined when they are the ones last committed. */
   subscriptions?: SubscriptionRecord[];
   history: HistoryRecord[];

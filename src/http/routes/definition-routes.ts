@@ -115,7 +115,7 @@ export function definitionRoutes(ctx: HttpContext): Router {
 
   r.post('/process-definitions/:key/start', async (req, res) => {
     const body = parseWith(startBody, req.body ?? {});
-    res.status(201).json(instanceView(await definitions.start(currentUser(res), String(req.params.key), body)));
+    res.status(201).json(instanceView(await definitions.start(currentUser(res), String(req.params.key), body, req.get('Idempotency-Key'))));
   });
 
   return r;

@@ -24,7 +24,9 @@ export function externalTaskRoutes(ctx: HttpContext): Router {
 
   r.post('/external-tasks/:id/complete', async (req, res) => {
     const body = parseWith(completeBody, req.body ?? {});
-    res.json({ processInstance: instanceView(await externalTasks.complete(currentUser(res), String(req.params.id), body.variables)) });
+    res.json({
+      processInstance: instanceView(await externalTasks.complete(currentUser(res), String(req.params.id), body.variables, req.get('Idempotency-Key'))),
+    });
   });
 
   return r;

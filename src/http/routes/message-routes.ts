@@ -11,7 +11,7 @@ export function messageRoutes(ctx: HttpContext): Router {
 
   r.post('/messages', async (req, res) => {
     const body = parseWith(messageBody, req.body ?? {});
-    res.json({ correlated: await messages.correlate(currentUser(res), body) });
+    res.json({ correlated: await messages.correlate(currentUser(res), body, req.get('Idempotency-Key')) });
   });
 
   r.post('/signals', async (req, res) => {

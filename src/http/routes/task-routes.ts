@@ -27,7 +27,7 @@ export function taskRoutes(ctx: HttpContext): Router {
 
   r.post('/tasks/:id/complete', async (req, res) => {
     const body = parseWith(completeBody, req.body ?? {});
-    const done = await tasks.complete(currentUser(res), String(req.params.id), body.variables);
+    const done = await tasks.complete(currentUser(res), String(req.params.id), body.variables, req.get('Idempotency-Key'));
     res.json({ task: taskView(done.task), processInstance: instanceView(done) });
   });
 
