@@ -4,20 +4,23 @@
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { processesDirWith } from '../helpers/process-files';
 import { deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { executorRound } from '../helpers/wait';
+
+const DAY = 86_400_000;
 
 describe.each(databaseKinds)('start events of the monitoring and sync processes on %s', (kind) => {
   let db: TestDatabase;
   let t: TestService;
   // Runs of the failing step, per instance: the deployed timer start also makes a schedule whose
-  // own instances (every service minute, a real 17 ms here) run the step too.
+  // own instances (when the clock passes its cycle) run the step too.
   const failures = new Map<string, number>();
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     t = await startTestService(db, {
       processesDir: processesDirWith(['game-server-monitor.bpmn', 'catalogue-sync.bpmn', 'crm-sync.bpmn']),
-      // No catalogue or CRM configured: their syncs fail at once. An hour of service time per second.
-      env: { PROCFLOW_SERVICE_RETRIES: '0', PROCFLOW_CLOCK_SPEED: '3600' },
+      // No catalogue or CRM configured: their syncs fail at once. Service time moves by clock jumps.
+      env: { PROCFLOW_SERVICE_RETRIES: '0', PROCFLOW_JOB_POLL_MS: '50' },
       registerServices: (r) =>
         r.register('test.count', (call) => {
           failures.set(call.processInstanceId, (failures.get(call.processInstanceId) ?? 0) + 1);
@@ -44,8 +47,11 @@ describe.each(databaseKinds)('start events of the monitoring and sync processes 
     const row = (await t.service.store.db.knex('process_instances').where({ id: stuck.body.id }).first()) as { next_timer_at: unknown };
     expect(row.next_timer_at).toBeNull();
 
-    // Two service hours later the stuck instance has not run its sync again.
-    await new Promise((r) => setTimeout(r, 2000));
+    // Two service days later (past the daily cycle of its diagram), once the job executor has
+    // carried out everything then due, the stuck instance has not run its sync again.
+    const now = Date.parse((await t.admin.get('/api/clock')).body.now as string);
+    expect((await t.admin.put('/api/clock').send({ now: new Date(now + 2 * DAY).toISOString() })).status).toBe(200);
+    await executorRound(t.admin);
     const runs = await t.admin.get('/api/sync-runs?kind=products');
     expect(runs.body.items.filter((r: { processInstanceId: string }) => r.processInstanceId === stuck.body.id)).toHaveLength(1);
     expect((await t.admin.get(`/api/process-instances/${stuck.body.id}`)).body).toMatchObject({

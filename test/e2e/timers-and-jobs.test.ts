@@ -3,18 +3,9 @@
 import { BpmnError, type ServiceRegistry } from '../../src/engine/service-registry';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { executorRound, waitUntil } from '../helpers/wait';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` is true or `ms` pass; returns the elapsed real time. */
-async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (await check()) return Date.now() - t0;
-    await sleep(50);
-  }
-  throw new Error(`condition not met within ${ms} ms`);
-}
+const MINUTE = 60_000;
 
 describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
   let db: TestDatabase;
@@ -52,25 +43,32 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
 
   const instance = async (id: string) =>
     (await t.admin.get(`/api/process-instances/${id}`)).body as { state: string; waitingAt: Array<{ activityId: string }>; incidents: number };
+  const completed = (id: string) => async () => (await instance(id)).state === 'completed';
+  const jumpTo = async (ms: number) => expect((await t.admin.put('/api/clock').send({ now: new Date(ms).toISOString() })).status).toBe(200);
 
-  test('a PT2S timer survives a stop: restarted later, it fires once', async () => {
+  test('a PT2S timer survives a stop: restarted, once the clock has passed its time, it fires once', async () => {
     const start = await t.admin.post('/api/process-definitions/timerTwoSeconds/start').send({});
     expect(start.body).toMatchObject({ state: 'running', waitingAt: [{ activityId: 'wait2s', type: 'IntermediateCatchEvent' }] });
     await t.stop();
-    await sleep(2500);
     t = await startTestService(db, { registerServices: register, env });
-    await waitUntil(async () => (await instance(start.body.id)).state === 'completed', 5000);
+    await jumpTo(Date.parse(start.body.startedAt as string) + 2500);
+    await waitUntil(completed(start.body.id), 'the PT2S timer to have fired after the restart');
     const history = (await t.admin.get(`/api/process-instances/${start.body.id}/history`)).body as Array<{ activityId: string; event: string }>;
     expect(history.filter((h) => h.activityId === 'wait2s' && h.event === 'end')).toHaveLength(1);
     expect(history.filter((h) => h.event === 'instance-end')).toHaveLength(1);
   });
 
-  test('with clock speed 60 a PT1M timer fires after about one real second', async () => {
+  test('with clock speed 60 a PT1M timer fires on its own, a service minute after it was armed', async () => {
     expect((await t.admin.put('/api/clock').send({ speed: 60 })).body.speed).toBe(60);
     try {
       const start = await t.admin.post('/api/process-definitions/timerOneMinute/start').send({});
-      const elapsed = await waitUntil(async () => (await instance(start.body.id)).state === 'completed', 10000);
-      expect(elapsed).toBeGreaterThan(700);
+      expect(start.body.waitingAt).toEqual([expect.objectContaining({ activityId: 'wait1m' })]);
+      // No jump: only the fast clock brings it there (a real second at speed 60).
+      await waitUntil(completed(start.body.id), 'the PT1M timer to have fired at speed 60');
+      const history = (await t.admin.get(`/api/process-instances/${start.body.id}/history`)).body as Array<{ activityId: string; event: string; at: string }>;
+      const at = (event: string) => history.filter((h) => h.activityId === 'wait1m' && h.event === event).map((h) => Date.parse(h.at));
+      expect(at('end')).toHaveLength(1);
+      expect((at('end')[0] ?? 0) - (at('start')[0] ?? Infinity)).toBeGreaterThanOrEqual(MINUTE);
     } finally {
       await t.admin.put('/api/clock').send({ speed: 1 });
     }
@@ -84,11 +82,10 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
     const now = Date.parse((await t.admin.get('/api/clock')).body.now);
     await t.stop();
     t = await startTestService(db, { registerServices: register, env });
-    await sleep(400);
+    await executorRound(t.admin);
     expect((await instance(start.body.id)).state).toBe('running');
-    const jump = await t.admin.put('/api/clock').send({ now: new Date(now + 90 * 86400000 + 1000).toISOString() });
-    expect(jump.status).toBe(200);
-    await waitUntil(async () => (await instance(start.body.id)).state === 'completed', 5000);
+    await jumpTo(now + 90 * 86400000 + 1000);
+    await waitUntil(completed(start.body.id), 'the P90D timer to have fired after the clock jumped 90 days');
     await t.admin.put('/api/clock').send({ now: new Date().toISOString() });
   });
 
@@ -107,7 +104,7 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
     flaky.failuresLeft = 2;
     const start = await t.admin.post('/api/process-definitions/flakyService/start').send({});
     expect(start.body).toMatchObject({ state: 'running', incidents: 0, waitingAt: [{ activityId: 'call' }] });
-    await waitUntil(async () => (await instance(start.body.id)).state === 'completed', 10000);
+    await waitUntil(completed(start.body.id), 'the flaky service task to have completed on its third attempt');
     expect(flaky.calls).toBe(3);
     const done = (await t.admin.get(`/api/process-instances/${start.body.id}`)).body;
     expect(done.variables).toMatchObject({ partnerAnswer: 'yes' });
@@ -117,7 +114,7 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
   test('a service task that always fails opens an incident after its retries; retry after the fix completes it', async () => {
     flaky.failuresLeft = 1000;
     const start = await t.admin.post('/api/process-definitions/flakyService/start').send({});
-    await waitUntil(async () => (await instance(start.body.id)).incidents === 1, 10000);
+    await waitUntil(async () => (await instance(start.body.id)).incidents === 1, 'an incident after the retries');
     expect(flaky.calls).toBe(4);
     expect((await instance(start.body.id)).waitingAt).toEqual([expect.objectContaining({ activityId: 'call' })]);
     const incident = (await t.admin.get(`/api/incidents?processInstanceId=${start.body.id}&state=open`)).body.items[0];
@@ -137,25 +134,38 @@ describe.each(databaseKinds)('timers, retries and schedules on %s', (kind) => {
     expect(history.some((h) => h.activityId === 'done')).toBe(false);
   });
 
-  test('a schedule with R/PT1M at speed 60 starts the process about once a second; deleting it stops it', async () => {
-    await t.admin.put('/api/clock').send({ speed: 60 });
+  test('a schedule with R/PT1M starts the process once each service minute; deleting it stops it', async () => {
+    const schedule = async (id: string) =>
+      ((await t.admin.get('/api/schedules')).body.items as Array<{ id: string; lastRunAt: string | null; nextRunAt: string | null }>).find((s) => s.id === id);
+    const fromSchedule = async () =>
+      (
+        (await t.admin.get('/api/process-instances?definitionKey=timerShort&limit=500')).body.items as Array<{
+          variables: { from?: string; scheduledAt?: string };
+        }>
+      )
+        .filter((i) => i.variables.from === 'schedule')
+        .map((i) => i.variables.scheduledAt)
+        .sort();
     try {
       const created = await t.admin
         .post('/api/schedules')
         .send({ name: 'every minute', processKey: 'timerShort', recurrence: 'R/PT1M', variables: { from: 'schedule' } });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ processKey: 'timerShort', recurrence: 'R/PT1M', enabled: true, lastRunAt: null });
-      await sleep(3300);
-      const listed = (await t.admin.get('/api/schedules')).body.items.find((s: { id: string }) => s.id === created.body.id);
-      expect(listed.lastRunAt).toEqual(expect.any(String));
-      expect(Date.parse(listed.nextRunAt)).toBeGreaterThan(Date.parse(listed.lastRunAt));
+      const first = Date.parse(created.body.nextRunAt as string);
+      const firings = [0, 1].map((n) => new Date(first + n * MINUTE).toISOString());
+      for (const [n, at] of firings.entries()) {
+        await jumpTo(Date.parse(at));
+        await waitUntil(async () => (await fromSchedule()).length === n + 1, `the firing at ${at} to have started the process`);
+        expect(await schedule(created.body.id)).toMatchObject({ lastRunAt: at, nextRunAt: new Date(Date.parse(at) + MINUTE).toISOString() });
+      }
       expect((await t.admin.delete(`/api/schedules/${created.body.id}`)).status).toBe(204);
-      const started = (await t.admin.get('/api/process-instances?definitionKey=timerShort&limit=500')).body.items as Array<{ variables: { from?: string } }>;
-      const fromSchedule = started.filter((i) => i.variables.from === 'schedule');
-      expect(fromSchedule.length).toBeGreaterThanOrEqual(2);
-      expect(fromSchedule.length).toBeLessThanOrEqual(4);
+      // Past the next firing time, the deleted schedule starts nothing.
+      await jumpTo(first + 2 * MINUTE + 1000);
+      await executorRound(t.admin);
+      expect(await fromSchedule()).toEqual(firings);
     } finally {
-      await t.admin.put('/api/clock').send({ speed: 1 });
+      await t.admin.put('/api/clock').send({ now: new Date().toISOString() });
     }
   });
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
 import { runSampleWorkload, type SampleRuns } from '../helpers/sample-runs';
-import { ADMIN_TOKEN, startTestService, type TestService } from '../helpers/test-service';
+import { ADMIN_TOKEN, deploy, startTestService, type TestService } from '../helpers/test-service';
+import type { SyncRun } from '../../src/contract';
 
 const CHROMIUM = process.env.PROCFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -27,6 +28,8 @@ describeIfChromium('the web UI in headless Chromium', () => {
   let t: TestService;
   let runs: SampleRuns;
   let browser: Browser;
+  /** Content-Security-Policy violations any page reported (the service sends a CSP; the UI must pass it). */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     const build = spawnSync(process.execPath, [path.join(ROOT, 'web', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
@@ -59,9 +62,15 @@ describeIfChromium('the web UI in headless Chromium', () => {
   /** A new tab signed in through the sign-in page, which stays on the tasks page. */
   async function signIn(token: string, shot?: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    await context.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
+    );
     const page = await context.newPage();
     page.on('pageerror', (err) => {
       throw err;
+    });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|CSP violation/i.test(msg.text())) cspViolations.push(msg.text());
     });
     await page.goto(`${t.service.url}/`);
     await page.waitForSelector('form.sign-in');
@@ -195,6 +204,43 @@ describeIfChromium('the web UI in headless Chromium', () => {
     expect(await page.textContent('[data-testid=unavailable]')).toMatch(/Game servers: not available yet.*GET \/api\/game-servers/s);
     expect(await page.locator('table').count()).toBe(0);
     await shoot(page, '14-not-available.png');
+    await page.context().close();
+  }, 120_000);
+
+  test('every page above loaded under the service’s Content-Security-Policy with no violation', async () => {
+    const res = await t.http.get('/tasks').set('Accept', 'text/html');
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    // The API page's inline script and stylesheet run under their hashes.
+    const page = await signIn(ADMIN_TOKEN);
+    await page.goto(`${t.service.url}/docs`);
+    await page.waitForSelector('#ops .op');
+    await page.context().close();
+    expect(cspViolations).toEqual([]);
+  });
+
+  test('the products page lists the last sync runs: one just started shows its kind, status, counts, error and a link to its instance', async () => {
+    // No catalogue is configured here: the sync stops at once at an incident, with a failed run.
+    const diagram = fs.readFileSync(path.join(ROOT, 'processes', 'catalogue-sync.bpmn'));
+    expect((await deploy(t, diagram, 'catalogue-sync.bpmn')).status).toBe(201);
+    const page = await signIn(ADMIN_TOKEN);
+    await page.click('nav.sidebar a[href="/products"]');
+    await page.waitForSelector('[data-testid=sync-runs] section.card');
+    await page.click('button[data-action=sync]');
+    const href = await (await page.waitForSelector('.notice-success a[href^="/instances/"]')).getAttribute('href');
+    const row = page.locator(`[data-testid=sync-runs] tr:has(a[href="${href}"])`).first();
+    await row.waitFor();
+
+    const runs = (await t.admin.get('/api/sync-runs?kind=products')).body.items as SyncRun[];
+    const run = runs.find((r) => `/instances/${r.processInstanceId}` === href);
+    expect(run).toMatchObject({ kind: 'products', status: 'failed', fetched: 0, added: 0, changed: 0, unchanged: 0, error: expect.any(String) });
+    const cells = (await row.locator('td').allTextContents()).map((c) => c.trim());
+    expect(cells.slice(0, 2)).toEqual(['products', 'failed']);
+    expect(cells.slice(5, 9)).toEqual(['0', '0', '0', '0']);
+    expect(cells[9]).toBe(run?.error);
+    await shoot(page, '15-sync-runs.png');
+
+    await row.locator(`a[href="${href}"]`).click();
+    await page.waitForURL((u) => u.pathname === href);
     await page.context().close();
   }, 120_000);
 });

@@ -1,11 +1,11 @@
 // Products (from the catalogue) and customers (from the CRM): the local copy with search, a sync
-// now, and emptying the copy after a confirmation.
+// now, emptying the copy after a confirmation, and what the last syncs of either did.
 import { api, list } from '../api';
 import type { PageContext } from '../context';
-import { h, link, mount, table } from '../dom';
-import { value } from '../format';
+import { badge, h, link, mount, table } from '../dom';
+import { dateTime, duration, shortId, value } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
-import type { Started } from '@contract';
+import type { Started, SyncRun } from '@contract';
 
 type Row = Record<string, unknown>;
 const MAX_COLUMNS = 8;
@@ -34,6 +34,30 @@ function columnsOf(rows: Row[]): string[] {
   return ordered.slice(0, MAX_COLUMNS);
 }
 
+const RUNS_SHOWN = 20;
+
+/** The last sync runs of products and customers, newest first; times are the service clock's. */
+function syncRunsTable(runs: SyncRun[]): HTMLElement {
+  const count = (title: string, pick: (r: SyncRun) => number) => ({ title, cell: (r: SyncRun) => pick(r), class: 'num' });
+  return table(
+    runs,
+    [
+      { title: 'Kind', cell: (r) => r.kind },
+      { title: 'Status', cell: (r) => badge(r.status, r.status === 'succeeded' ? 'ok' : 'error') },
+      { title: 'Started', cell: (r) => dateTime(r.startedAt) },
+      { title: 'Finished', cell: (r) => dateTime(r.finishedAt) },
+      { title: 'Took', cell: (r) => duration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)), class: 'num' },
+      count('Fetched', (r) => r.fetched),
+      count('Added', (r) => r.added),
+      count('Changed', (r) => r.changed),
+      count('Unchanged', (r) => r.unchanged),
+      { title: 'Error', cell: (r) => r.error ?? '—' },
+      { title: 'Instance', cell: (r) => (r.processInstanceId ? link(`/instances/${r.processInstanceId}`, shortId(r.processInstanceId)) : '—') },
+    ],
+    'No sync has run yet.',
+  );
+}
+
 function matches(row: Row, needle: string): boolean {
   return Object.values(row).some((v) => v !== null && v !== undefined && value(v).toLowerCase().includes(needle));
 }
@@ -45,9 +69,10 @@ export async function catalogueSyncPage(ctx: PageContext, kind: 'products' | 'cu
   const search = h('input', { type: 'search', placeholder: `search ${kind}`, value: ctx.query.get('q') ?? '', 'aria-label': 'search' });
   const status = h('div');
   const body = h('div');
+  const runsBox = h('div', { 'data-testid': 'sync-runs' });
   const sync = h('button', { class: 'primary', 'data-action': 'sync' }, 'Sync now');
   const empty = h('button', { class: 'danger', 'data-action': 'empty' }, `Empty ${kind}`);
-  mount(ctx.root, pageHeader(title, search, sync, empty), status, body);
+  mount(ctx.root, pageHeader(title, search, sync, empty), status, body, runsBox);
 
   let rows: Row[] = [];
   let total = 0;
@@ -80,6 +105,14 @@ export async function catalogueSyncPage(ctx: PageContext, kind: 'products' | 'cu
       mount(body, failure(err, title, `GET ${endpoint}`));
     }
   };
+  const loadRuns = async () => {
+    try {
+      const runs = await list<SyncRun>('/api/sync-runs', { limit: RUNS_SHOWN });
+      mount(runsBox, section(`Last sync runs${runs.total > runs.items.length ? ` (${runs.items.length} of ${runs.total})` : ''}`, syncRunsTable(runs.items)));
+    } catch (err) {
+      mount(runsBox, failure(err, 'Sync runs', 'GET /api/sync-runs'));
+    }
+  };
   search.addEventListener('input', render);
   sync.addEventListener('click', () => {
     sync.disabled = true;
@@ -88,7 +121,9 @@ export async function catalogueSyncPage(ctx: PageContext, kind: 'products' | 'cu
         status.replaceChildren(
           notice('success', `A sync from ${source} has started: `, link(`/instances/${r.processInstanceId}`, 'its instance'), '. Reload in a moment.'),
         );
-        setTimeout(() => void load(), 1500);
+        // The sync has usually ended (or stopped at an incident) by the time it answers.
+        void loadRuns();
+        setTimeout(() => void Promise.all([load(), loadRuns()]), 1500);
       })
       .catch((err: unknown) => status.replaceChildren(notice('error', errorMessage(err))))
       .finally(() => {
@@ -104,5 +139,5 @@ export async function catalogueSyncPage(ctx: PageContext, kind: 'products' | 'cu
       })
       .catch((err: unknown) => status.replaceChildren(notice('error', errorMessage(err))));
   });
-  await load();
+  await Promise.all([load(), loadRuns()]);
 }
