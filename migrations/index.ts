@@ -8,6 +8,8 @@ import * as externalTasks from './20261123000005_external_tasks';
 import * as externalTaskCompletion from './20261201000007_external_task_completion';
 import * as userIdentity from './20261201000008_user_identity';
 import * as idempotencyKeys from './20261201000009_idempotency_keys';
+import * as hotPathIndexes from './20261201000010_hot_path_indexes';
+import * as externalTaskLocks from './20261210000010_external_task_locks';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_core': core,
@@ -16,4 +18,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201000007_external_task_completion': externalTaskCompletion,
   '20261201000008_user_identity': userIdentity,
   '20261201000009_idempotency_keys': idempotencyKeys,
+  '20261201000010_hot_path_indexes': hotPathIndexes,
+  '20261210000010_external_task_locks': externalTaskLocks,
 };

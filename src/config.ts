@@ -54,6 +54,10 @@ const schema = z.object({
   PROCFLOW_JOB_POLL_MS: z.coerce.number().int().positive().default(200),
   PROCFLOW_JOB_LEASE_MS: z.coerce.number().int().positive().default(30000),
   /** On SIGTERM, how long requests in flight may take to answer before their connections are closed. */
+  /** Days to keep ended instances of a process without camunda:historyTimeToLive (unset: keep them). */
+  PROCFLOW_HISTORY_TTL_DAYS: z.coerce.number().int().min(0).optional(),
+  /** Real milliseconds between two history-retention rounds of a node. */
+  PROCFLOW_RETENTION_INTERVAL_MS: z.coerce.number().int().min(10).default(60000),
   PROCFLOW_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   PROCFLOW_LEGACY_ROUTES_OPEN: z
     .enum(['true', 'false'])
@@ -108,6 +112,8 @@ export interface Config {
   jobLeaseMs: number;
   /** Real milliseconds a stop waits for requests in flight to answer (docs/operations.md, "Stopping and faults"). */
   shutdownGraceMs: number;
+  historyTtlDays?: number;
+  retentionIntervalMs: number;
   /** Unset: discord for a discord.com URL, else json. */
   gameNotifyWebhookFormat?: 'discord' | 'json';
   gameNotifyAttempts: number;
@@ -167,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: e.PROCFLOW_JOB_POLL_MS,
     jobLeaseMs: e.PROCFLOW_JOB_LEASE_MS,
     shutdownGraceMs: e.PROCFLOW_SHUTDOWN_GRACE_MS,
+    ...(e.PROCFLOW_HISTORY_TTL_DAYS !== undefined ? { historyTtlDays: e.PROCFLOW_HISTORY_TTL_DAYS } : {}),
+    retentionIntervalMs: e.PROCFLOW_RETENTION_INTERVAL_MS,
     ...(e.PROCFLOW_GAME_NOTIFY_WEBHOOK_FORMAT ? { gameNotifyWebhookFormat: e.PROCFLOW_GAME_NOTIFY_WEBHOOK_FORMAT } : {}),
     gameNotifyAttempts: e.PROCFLOW_GAME_NOTIFY_ATTEMPTS,
     gameNotifyRetryMs: e.PROCFLOW_GAME_NOTIFY_RETRY_MS,

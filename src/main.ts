@@ -7,7 +7,7 @@ import { createApplication, type Application } from './app/application';
 import { ClockSync } from './app/clock-sync';
 import { Scheduler } from './app/scheduler';
 import { UserDirectory } from './app/user-directory';
-import { areaMigrations, createAreas, defaultSchedules, type Areas } from './areas';
+import { areaMigrations, createAreas, defaultSchedules, retainedDefinitions, type Areas } from './areas';
 import { loadConfig, type Config } from './config';
 import { ScaledClock } from './engine/clock';
 import { DefinitionRegistry } from './engine/definition-registry';
@@ -87,7 +87,19 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const scheduler = new Scheduler(store, clock, logger.child({ component: 'scheduler' }));
   const application = createApplication(
     { store, events, registry, clock, logger: logger.child({ component: 'app' }) },
-    { deployer, scheduler, clockSync, users, ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) },
+    {
+      deployer,
+      scheduler,
+      clockSync,
+      users,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+      retention: {
+        ...(config.historyTtlDays !== undefined ? { defaultDays: config.historyTtlDays } : {}),
+        keep: retainedDefinitions(),
+        batch: 500,
+        maxPerSweep: 5000,
+      },
+    },
   );
   const areas = createAreas({ config, db, store, starts: application.starts, services, clock, logger: logger.child({ component: 'area' }) });
   deployer.onDeployed((definitions) => scheduler.syncModelSchedules(definitions));
@@ -102,6 +114,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     batch: 25,
     concurrency: 4,
     onLag: (s) => metrics.jobLag.set(s),
+    retention: { sweep: () => application.retention.sweep(), everyMs: config.retentionIntervalMs },
   });
   if (options.runJobs !== false) jobs.start();
 

@@ -12,6 +12,7 @@ import { Instances } from './instances';
 import { Jobs } from './jobs';
 import { Messages } from './messages';
 import { ProcessStarts } from './process-starts';
+import { Retention, type RetentionSettings } from './retention';
 import type { Scheduler } from './scheduler';
 import { Schedules } from './schedules';
 import { Stats } from './stats';
@@ -31,13 +32,14 @@ export interface Application {
   stats: Stats;
   jobs: Jobs;
   starts: ProcessStarts;
+  retention: Retention;
   /** Database reachable and every migration (the core's and the areas') applied. */
   ready(): Promise<boolean>;
 }
 
 export function createApplication(
   ctx: AppContext,
-  parts: { deployer: Deployer; scheduler: Scheduler; clockSync: ClockSync; users: UserDirectory; metricsToken?: string },
+  parts: { deployer: Deployer; scheduler: Scheduler; clockSync: ClockSync; users: UserDirectory; metricsToken?: string; retention: RetentionSettings },
 ): Application {
   const starts = new ProcessStarts(ctx);
   const instances = new Instances(ctx);
@@ -54,6 +56,7 @@ export function createApplication(
     stats: new Stats(ctx),
     jobs: new Jobs(ctx, starts, parts.scheduler, parts.clockSync),
     starts,
+    retention: new Retention(ctx, parts.retention),
     ready: () => ctx.store.ready(),
   };
 }

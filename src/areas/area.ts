@@ -47,6 +47,8 @@ export interface RunningArea {
 export interface AreaModule<A extends RunningArea = RunningArea> {
   name: string;
   migrations: Migrations;
+  /** Definition keys whose ended instances history retention keeps (the area reads them later). */
+  retains?: string[];
   /** The area's recurring process starts, with their cycles from the configuration. */
   schedules(config: Config): Array<ScheduleInput & { name: string; recurrence: string }>;
   create(deps: AreaDeps): A;

@@ -21,6 +21,11 @@ export function areaMigrations(): Migrations {
   return Object.assign({}, ...AREA_MODULES.map((a) => a.migrations)) as Migrations;
 }
 
+/** The definition keys whose ended instances the areas keep. */
+export function retainedDefinitions(): Set<string> {
+  return new Set(AREA_MODULES.flatMap((a) => a.retains ?? []));
+}
+
 /** Every area's recurring process starts, with the cycles the configuration gives. */
 export function defaultSchedules(config: Config) {
   return AREA_MODULES.flatMap((a) => a.schedules(config));

@@ -58,6 +58,7 @@ export function analyzeDocument(parsed: ParseResult): DocumentMeta {
       timers: mine.flatMap((a) => (a.timer ? [{ activityId: a.id, ...a.timer }] : [])),
       ...startOptions(topLevel, activities),
       ...starters(root),
+      ...(typeof root.historyTimeToLive === 'string' && root.historyTimeToLive.trim() ? { historyTimeToLive: root.historyTimeToLive.trim() } : {}),
     };
     processes.push({ id: root.id, name: str(root.name), executable: root.isExecutable === true, info });
   }

@@ -14,6 +14,8 @@ export interface JobExecutorOptions {
   batch: number;
   concurrency: number;
   onLag?: (seconds: number) => void;
+  /** History retention, run every `everyMs` real milliseconds between two rounds of jobs. */
+  retention?: { sweep(): Promise<number>; everyMs: number };
 }
 
 export class JobExecutor {
@@ -21,6 +23,7 @@ export class JobExecutor {
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
   private stopped = true;
+  private nextRetention = 0;
 
   constructor(
     private readonly jobs: Jobs,
@@ -47,6 +50,7 @@ export class JobExecutor {
 
   /** One round; true when a full batch was taken (more may be waiting). */
   async tick(): Promise<boolean> {
+    await this.sweepHistoryIfDue();
     const jobs = await this.jobs.acquire(this.owner, this.options.leaseMs, this.options.batch);
     if (!jobs.length) {
       this.options.onLag?.(0);
@@ -66,6 +70,17 @@ export class JobExecutor {
     // of waiting for its lease to expire.
     if (next < jobs.length) await this.jobs.release(jobs.slice(next), this.owner);
     return jobs.length === this.options.batch;
+  }
+
+  private async sweepHistoryIfDue(): Promise<void> {
+    const retention = this.options.retention;
+    if (!retention || Date.now() < this.nextRetention) return;
+    this.nextRetention = Date.now() + retention.everyMs;
+    try {
+      await retention.sweep();
+    } catch (err) {
+      this.logger.warn('history retention failed; it runs again next round', { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   async stop(): Promise<void> {

@@ -93,6 +93,29 @@ export class InstanceStore {
     return { items: rows.map(toInstance), total: Number(countRow?.n ?? 0) };
   }
 
+  /**
+   * Deletes up to `limit` instances of a definition version that ended before `before`; their
+   * tasks, subscriptions, history, incidents, jobs and external tasks go with them (the foreign
+   * keys cascade). Returns how many were deleted.
+   */
+  async purgeEnded(definitionId: string, before: string, limit: number): Promise<number> {
+    const rows = (await this.knex('process_instances')
+      .select('id')
+      .where({ definition_id: definitionId })
+      .whereNotNull('ended_at')
+      .andWhere('ended_at', '<', before)
+      .orderBy('ended_at')
+      .limit(limit)) as Row[];
+    if (!rows.length) return 0;
+    await this.knex('process_instances')
+      .whereIn(
+        'id',
+        rows.map((r) => String(r.id)),
+      )
+      .delete();
+    return rows.length;
+  }
+
   async openIncidentCounts(ids: string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (!ids.length) return out;

@@ -41,6 +41,8 @@ export interface DefinitionInfo {
   noneStart: boolean;
   /** camunda:candidateStarterGroups / camunda:candidateStarterUsers of the process (absent: none declared). */
   starters?: { groups: string[]; users: string[] };
+  /** camunda:historyTimeToLive of the process, as written (days, or an ISO 8601 duration). */
+  historyTimeToLive?: string;
 }
 
 export interface DefinitionRecord {
@@ -103,6 +105,8 @@ export interface TaskRecord {
   completedBy: string | null;
   form: { fields: FormField[] };
   variables: Record<string, unknown> | null;
+  /** The instance's business key (read with the task; absent where the task was not read from the store). */
+  businessKey?: string | null;
 }
 
 export interface SubscriptionRecord {
@@ -125,6 +129,43 @@ export interface ExternalTaskRecord {
   /** Set once a worker completed it (the row stays, so that a second completion gets 409). */
   completedAt?: string | null;
   completedBy?: string | null;
+  /** The worker holding (or last holding) its lock, and when that lock ends (real time). */
+  workerId?: string | null;
+  lockExpiresAt?: string | null;
+  /** Retries a worker reported with a failure (null until one did; 0: an incident waits). */
+  retries?: number | null;
+  errorMessage?: string | null;
+  errorDetails?: string | null;
+  priority?: number;
+  /** After a failure, when it may be fetched again (service time). */
+  retryAt?: string | null;
+  /** Read with the task: its instance's business key and definition id. */
+  businessKey?: string | null;
+  definitionId?: string | null;
+}
+
+/** Which waiting external tasks a query means (every field optional; all given must hold). */
+export interface ExternalTaskFilter {
+  id?: string;
+  topic?: string;
+  workerId?: string;
+  processInstanceId?: string;
+  activityId?: string;
+  definitionKey?: string;
+  /** true: locked at `realNow`; false: not locked at `realNow`. */
+  locked?: boolean;
+  withRetriesLeft?: boolean;
+  noRetriesLeft?: boolean;
+  realNow?: string;
+}
+
+/** One topic of a fetch-and-lock: its tasks are locked for `lockDurationMs`. */
+export interface LockTopic {
+  topic: string;
+  lockDurationMs: number;
+  definitionKeys?: string[];
+  definitionIds?: string[];
+  businessKey?: string;
 }
 
 export interface HistoryRecord {

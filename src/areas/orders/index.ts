@@ -12,6 +12,7 @@ import { registerOrderHandlers } from './order-handlers';
 import { OrderNotifier } from './order-notifications';
 import { OrderQuotes } from './order-quotes';
 import { OrderService } from './order-service';
+import { ORDER_PROCESS_KEY } from './order-status';
 import { OrderStore } from './order-store';
 import type { ProductPrices } from './pricing';
 
@@ -24,6 +25,8 @@ export const ordersArea: AreaModule<OrdersArea> = {
   name: 'orders',
   migrations: { '20261123000002_orders': ordersMigration },
   schedules: () => [],
+  // An order's status and history are read from its instance: retention keeps them.
+  retains: [ORDER_PROCESS_KEY],
   create({ config, db, store, starts, services, clock, logger }) {
     const orderStore = new OrderStore(db.knex, db.dialect);
     // Unit prices from the synced product catalogue (by product code), else the configured rule.
