@@ -13,7 +13,7 @@ export async function up(knex: Knex): Promise<void> {
     /** env (PROCFLOW_ADMIN_TOKEN), generated (the first admin token), api, cli; null: made before sources were kept. */
     t.string('source', 16);
   });
-  const rows = (await knex('tokens').select('token_hash')) as Array<{ token_hash: string }>;
+  const rows: Array<{ token_hash: string }> = await knex('tokens').select('token_hash');
   for (const r of rows) await knex('tokens').where({ token_hash: r.token_hash }).update({ id: crypto.randomUUID() });
   await knex.schema.alterTable('tokens', (t) => {
     t.unique(['id']);

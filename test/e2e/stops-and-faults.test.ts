@@ -137,9 +137,12 @@ describe.each(databaseKinds)('stops and faults on %s', (kind) => {
     expect((await deploy(t, fixture('timer-wait.bpmn'))).status).toBe(201);
     // This node's executor is off while a "crashed" node takes the timer's job and never runs it.
     await t.service.jobs.stop();
-    expect((await t.admin.put('/api/clock').send({ speed: 600 })).body.speed).toBe(600);
+    // Started at normal speed (at 600× the PT2S timer lasts 3 ms and could fire within the start
+    // itself on a busy machine), then sped up before the "crashed" node leases it.
     const start = await t.admin.post('/api/process-definitions/timerTwoSeconds/start').send({});
     expect(start.status).toBe(201);
+    expect(start.body.state).toBe('running');
+    expect((await t.admin.put('/api/clock').send({ speed: 600 })).body.speed).toBe(600);
     let leased = 0;
     let before = 0;
     let after = 0;
