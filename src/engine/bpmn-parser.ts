@@ -24,6 +24,21 @@ export function parseBpmnXml(xml: string): Promise<ParseResult> {
   return moddle().fromXML(xml.trim(), 'bpmn:Definitions');
 }
 
+/**
+ * `id="task1 "`: moddle drops the whole element ("illegal ID"); Camunda 7 trims it. The blanks are
+ * moved outside the quotes (same length, so lines and columns of later messages still hold) in
+ * the text that is parsed; the stored XML stays as deployed. Returns the ids it trimmed.
+ */
+export function trimIds(xml: string): { xml: string; trimmed: string[] } {
+  const trimmed: string[] = [];
+  const out = xml.replace(/(\sid\s*=\s*")(\s*)([^"\s]+)(\s*)"/g, (whole, open: string, lead: string, id: string, trail: string) => {
+    if (!lead && !trail) return whole;
+    trimmed.push(id);
+    return `${open}${id}"${lead}${trail}`;
+  });
+  return { xml: out, trimmed };
+}
+
 /** Pulls `line: n` / `column: n` out of a moddle-xml message, where it gives them. */
 export function lineAndColumn(message: string): { line?: number; column?: number } {
   const line = /line:\s*(\d+)/.exec(message)?.[1];

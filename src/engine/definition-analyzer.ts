@@ -60,7 +60,7 @@ export function analyzeDocument(parsed: ParseResult): DocumentMeta {
       ...starters(root),
       ...(typeof root.historyTimeToLive === 'string' && root.historyTimeToLive.trim() ? { historyTimeToLive: root.historyTimeToLive.trim() } : {}),
     };
-    processes.push({ id: root.id, name: str(root.name), executable: root.isExecutable === true, info });
+    processes.push({ id: root.id, name: str(root.name), executable: root.isExecutable !== false, info });
   }
   return { processes, activities };
 }

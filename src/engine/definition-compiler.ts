@@ -5,8 +5,19 @@ import { Engine } from 'bpmn-engine';
 import type { ModdleElement, ParseResult } from 'bpmn-moddle';
 import { AppError, type ErrorItem } from '../errors/app-error';
 import { analyzeDocument, type DocumentMeta } from './definition-analyzer';
-import { DEFINITIONS, loopCardinalityProblem, PROCESS, SEQUENCE_FLOW, timerValueProblem } from './elements';
-import { lineAndColumn, parseBpmnXml } from './bpmn-parser';
+import {
+  DEFINITIONS,
+  executableByDefault,
+  giveConnectorsIds,
+  javaDelegateProblem,
+  list,
+  loopCardinalityProblem,
+  PROCESS,
+  SEQUENCE_FLOW,
+  timerValueProblem,
+} from './elements';
+import { lineAndColumn, parseBpmnXml, trimIds } from './bpmn-parser';
+import { firstLine, triageWarnings } from './moddle-warnings';
 
 /**
  * The largest document procflow compiles: XML elements (diagram elements included) and how deep
@@ -24,17 +35,12 @@ export interface CompiledDocument {
   /** moddle-context-serializer output, shared read-only by every engine of this version. */
   sourceContext: unknown;
   definitionsId: string;
+  /** What was deployed anyway though moddle or procflow found it odd (cosmetic problems). */
+  warnings: ErrorItem[];
 }
 
 function invalid(detail: string, errors: ErrorItem[], cause?: unknown): AppError {
   return new AppError('BPMN_INVALID', detail, { errors, cause });
-}
-
-/** moddle-xml puts the cause on a `nested error:` line; keep it, it names the element. */
-function firstLine(message: string): string {
-  const first = message.split('\n')[0] ?? message;
-  const nested = /nested error:\s*(.+)/.exec(message)?.[1];
-  return nested ? `${first}: ${nested.trim()}` : first;
 }
 
 /**
@@ -112,17 +118,15 @@ function checkRunawayValues(meta: DocumentMeta): void {
   if (invalidValues.length) throw invalid(`the document has ${invalidValues.length} problem(s): ${invalidValues[0]?.message ?? ''}`, invalidValues);
 }
 
-/** Problems bpmn-engine would run into silently: warnings, duplicate ids, dangling references. */
-export function checkDocument(parsed: ParseResult): ErrorItem[] {
-  const errors: ErrorItem[] = [];
-  for (const w of parsed.warnings) {
-    // The bytes were already decoded by the encoding the declaration names (see decodeXml).
-    if (w.message.startsWith('unsupported document encoding')) continue;
-    const item: ErrorItem = { message: firstLine(w.message), ...lineAndColumn(w.message) };
-    const id = w.element?.id;
-    if (id) item.elementId = id;
-    errors.push(item);
-  }
+/**
+ * Problems bpmn-engine would run into silently: fatal warnings, duplicate ids, dangling
+ * references (cosmetic warnings go to `warnings`, repaired in the parsed tree where they mean
+ * something to Camunda 7).
+ */
+export function checkDocument(parsed: ParseResult, warnings: ErrorItem[] = []): ErrorItem[] {
+  const { fatal, cosmetic } = triageWarnings(parsed);
+  const errors: ErrorItem[] = [...fatal];
+  warnings.push(...cosmetic);
   const root = parsed.rootElement;
   if (root.$type !== DEFINITIONS) {
     errors.push({ message: `expected <${DEFINITIONS}> as the root element, found <${root.$type}>` });
@@ -138,6 +142,8 @@ export function checkDocument(parsed: ParseResult): ErrorItem[] {
   while (containers.length) {
     const container = containers.shift() as ModdleElement;
     for (const el of (container.flowElements as ModdleElement[] | undefined) ?? []) {
+      const java = javaDelegateProblem(el);
+      if (java) errors.push({ elementId: el.id, message: java });
       if (el.$type === SEQUENCE_FLOW) {
         if (!el.sourceRef) errors.push({ elementId: el.id, message: `sequence flow <${el.id}> has no valid sourceRef` });
         if (!el.targetRef) errors.push({ elementId: el.id, message: `sequence flow <${el.id}> has no valid targetRef` });
@@ -146,6 +152,14 @@ export function checkDocument(parsed: ParseResult): ErrorItem[] {
     }
   }
   return errors;
+}
+
+/** Completes the parsed tree where BPMN tools leave things out that bpmn-elements needs. */
+function prepareTree(parsed: ParseResult, warnings: ErrorItem[]): void {
+  for (const made of giveConnectorsIds(parsed)) {
+    warnings.push({ elementId: made.id, message: `a ${made.type.replace(/^bpmn:/, '')} without an id is given the id <${made.id}>` });
+  }
+  for (const root of list(parsed.rootElement, 'rootElements')) executableByDefault(root);
 }
 
 async function loadIntoEngine(parsed: ParseResult): Promise<unknown> {
@@ -166,8 +180,11 @@ function yieldToOthers(): Promise<void> {
 export async function compileDocument(xml: string): Promise<CompiledDocument> {
   checkSize(xml);
   let parsed: ParseResult;
+  const warnings: ErrorItem[] = [];
   try {
-    parsed = await parseBpmnXml(xml);
+    const ids = trimIds(xml);
+    for (const id of ids.trimmed) warnings.push({ elementId: id, message: `the id <${id}> has blanks around it; they are ignored` });
+    parsed = await parseBpmnXml(ids.xml);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw invalid(`the document is not BPMN 2.0 XML: ${firstLine(message)}`, [{ message: firstLine(message), ...lineAndColumn(message) }], err);
@@ -179,7 +196,8 @@ export async function compileDocument(xml: string): Promise<CompiledDocument> {
   };
   let problems: ErrorItem[];
   try {
-    problems = checkDocument(parsed);
+    prepareTree(parsed, warnings);
+    problems = checkDocument(parsed, warnings);
   } catch (err) {
     throw unreadable(err);
   }
@@ -202,5 +220,5 @@ export async function compileDocument(xml: string): Promise<CompiledDocument> {
     throw invalid(`the engine cannot load the document: ${firstLine(message)}`, [{ message: firstLine(message) }], err);
   }
   if (!meta.processes.length) throw invalid('the document holds no <process>', [{ message: 'expected at least one <process> element' }]);
-  return { xml, meta, sourceContext, definitionsId: String(parsed.rootElement.id ?? '') };
+  return { xml, meta, sourceContext, definitionsId: String(parsed.rootElement.id ?? ''), warnings };
 }

@@ -2,6 +2,7 @@
 // version of each process key. Running instances stay on the version they started with.
 import crypto from 'node:crypto';
 import type { Logger } from 'winston';
+import type { ErrorItem } from '../errors/app-error';
 import type { Store } from '../store/store';
 import type { DefinitionRecord, DeploymentRecord } from '../store/types';
 import type { NewDefinition } from '../store/definition-store';
@@ -14,6 +15,11 @@ export interface DeployResult {
   created: boolean;
   deployment: DeploymentRecord;
   definitions: DefinitionRecord[];
+  /**
+   * What the compiler found odd but not fatal (an unknown Camunda attribute, a diagram pointing to
+   * nothing, a generated flow id…). Only a new deployment is compiled: a repeat gets none.
+   */
+  warnings: ErrorItem[];
 }
 
 /**
@@ -63,13 +69,18 @@ export class Deployer {
     }
     for (const d of definitions) this.registry.remember(d, doc);
     for (const listener of this.listeners) await listener(definitions);
-    this.logger.info('deployed', { deployment: deployment.id, name, definitions: definitions.map((d) => `${d.key}@${d.version}`) });
-    return { created: true, deployment, definitions };
+    this.logger.info('deployed', {
+      deployment: deployment.id,
+      name,
+      definitions: definitions.map((d) => `${d.key}@${d.version}`),
+      warnings: doc.warnings.length,
+    });
+    return { created: true, deployment, definitions, warnings: doc.warnings };
   }
 
   private async existing(hash: string): Promise<DeployResult | undefined> {
     const deployment = await this.store.definitions.findDeploymentByHash(hash);
     if (!deployment) return undefined;
-    return { created: false, deployment, definitions: await this.store.definitions.definitionsOfDeployment(deployment.id) };
+    return { created: false, deployment, definitions: await this.store.definitions.definitionsOfDeployment(deployment.id), warnings: [] };
   }
 }

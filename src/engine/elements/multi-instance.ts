@@ -16,6 +16,16 @@ export const readLoop: ElementReader = (el, meta) => {
   meta.loop = { cardinality };
 };
 
+/**
+ * Camunda writes `<loopDataInputRef>list</loopDataInputRef>` naming a process variable rather than
+ * a data input; it is read as the collection `${list}` (as `camunda:collection="list"` would be).
+ */
+export function loopDataInputAsCollection(loop: ModdleElement, variable: string): boolean {
+  if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics' || !/^[A-Za-z_$][\w$]*$/.test(variable)) return false;
+  loop.collection ??= `\${${variable}}`;
+  return true;
+}
+
 /** Why a literal cardinality is refused at deploy, or undefined (expressions are checked at run time). */
 export function loopCardinalityProblem(cardinality: string | null | undefined): string | undefined {
   if (!cardinality || !/^\s*\d+(\.\d+)?(e\d+)?\s*$/i.test(cardinality)) return undefined;

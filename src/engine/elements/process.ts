@@ -27,3 +27,11 @@ export function startOnlyProcess(processId: string): (element: ExtendedElement) 
     return undefined;
   };
 }
+
+/**
+ * A `<process>` without `isExecutable` is executable, as Camunda 7 and Flowable take it (BPMN
+ * leaves the default open; bpmn-elements would never run it). Set in the parsed tree only.
+ */
+export function executableByDefault(process: { $type: string; isExecutable?: unknown }): void {
+  if (process.$type === PROCESS && process.isExecutable === undefined) process.isExecutable = true;
+}

@@ -8,6 +8,7 @@ import type { TaskRecord } from '../../store/types';
 import type { ActivityMeta, ElementReader } from './activity-meta';
 import { formFields } from './form-data';
 import { splitList, str } from './moddle-element';
+import { readResourceRoles } from './resource-assignment';
 
 export const USER_TASK = 'bpmn:UserTask';
 
@@ -17,10 +18,11 @@ export function isUserTask(type: string | undefined): boolean {
 
 export const readUserTask: ElementReader = (el, meta, place) => {
   if (el.$type !== USER_TASK) return;
-  const groups = splitList(el.candidateGroups);
+  const roles = readResourceRoles(el);
+  const groups = [...new Set([...splitList(el.candidateGroups), ...roles.groups])];
   const lane = place.lanes.get(meta.id);
   meta.candidateGroups = groups.length ? groups : lane ? [lane] : [];
-  meta.assignee = str(el.assignee);
+  meta.assignee = str(el.assignee) ?? roles.performer;
   meta.formFields = formFields(el);
 };
 

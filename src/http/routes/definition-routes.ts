@@ -94,6 +94,8 @@ export function definitionRoutes(ctx: HttpContext): Router {
         name: x.deployment.name,
         deployedAt: x.deployment.deployedAt,
         definitions: x.definitions.map(definitionView),
+        // Problems that do not stop the process from running (a 201 only: a repeat is not compiled again).
+        ...(x.created ? { warnings: x.warnings.map((w) => ({ ...(w.elementId ? { elementId: w.elementId } : {}), message: w.message })) } : {}),
       }));
       res.status(created ? 201 : 200).json(views.length === 1 ? views[0] : { deployments: views });
     },
