@@ -100,6 +100,7 @@ export class EventRunner {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly runnerOptions: RunnerOptions;
   private readonly retry: RetryDefaults;
+  private readonly externalTaskListeners = new Set<() => void>();
 
   constructor(
     private readonly store: Store,
@@ -220,6 +221,62 @@ export class EventRunner {
       if (err instanceof AppError && err.code === 'INSTANCE_ENDED') throw done();
       throw err;
     }
+  }
+
+  /**
+   * A worker failed an external task with no retries left: the instance stays at the task with
+   * an incident carrying the worker's message (retrying the incident makes it fetchable again).
+   */
+  async failExternalTask(task: ExternalTaskRecord, message: string, by: string): Promise<CommittedInstance> {
+    const done = () => new AppError('EXTERNAL_TASK_DONE', `external task <${task.id}> no longer waits for a worker`);
+    try {
+      return await this.run(
+        task.processInstanceId,
+        (runner) => {
+          if (!runner.failExternalTask(task.executionId, message, by)) throw done();
+          return Promise.resolve();
+        },
+        // No automatic retry: the worker said there are none left.
+        { conflicts: 'refuse', serviceAttempt: Number.POSITIVE_INFINITY },
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') throw done();
+      throw err;
+    }
+  }
+
+  /**
+   * A worker reports a BPMN error for an external task: thrown at the task with the worker's
+   * variables, for a boundary error event with the same code to catch.
+   */
+  async throwBpmnErrorFromExternalTask(
+    task: ExternalTaskRecord,
+    error: { code: string; message: string },
+    variables: Record<string, unknown>,
+    by: string,
+  ): Promise<CommittedInstance> {
+    const done = () => new AppError('EXTERNAL_TASK_DONE', `external task <${task.id}> no longer waits for a worker`);
+    try {
+      return await this.run(
+        task.processInstanceId,
+        async (runner) => {
+          if (!(await runner.throwExternalTaskError(task.executionId, error, variables, by))) throw done();
+        },
+        { conflicts: 'refuse' },
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') throw done();
+      throw err;
+    }
+  }
+
+  /**
+   * Calls `listener` after each commit that changed an instance's waiting external tasks (a
+   * worker's long poll wakes up); returns the unsubscribe.
+   */
+  onExternalTasksChanged(listener: () => void): () => void {
+    this.externalTaskListeners.add(listener);
+    return () => this.externalTaskListeners.delete(listener);
   }
 
   /**
@@ -414,6 +471,7 @@ export class EventRunner {
   private afterCommit(runner: InstanceRunner, outcome: EventOutcome): void {
     const { instance } = outcome;
     runner.committed = runner.pending;
+    if (outcome.externalTasks?.length) for (const listener of this.externalTaskListeners) listener();
     if (instance.state === 'running' && !runner.hasFailed) {
       this.cache.set(instance.id, { runner, version: instance.version });
     } else {

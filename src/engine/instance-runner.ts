@@ -7,6 +7,7 @@ import type { Clock } from './clock';
 import type { RuntimeDefinition } from './definition-registry';
 import { createEngineExpressions } from './engine-expressions';
 import {
+  bpmnErrorFor,
   HostTimers,
   loopGuard,
   refusingScripts,
@@ -201,6 +202,38 @@ export class InstanceRunner {
     if (api) this.mergeVariables(api.owner.environment.variables, variables);
     await this.state.guard(() => {
       callback(null, variables);
+      return Promise.resolve();
+    });
+    await this.settle();
+    return true;
+  }
+
+  /**
+   * A worker failed the external task waiting at this execution with no retries left: it stays
+   * there with an incident (a retry of the incident makes it wait for a worker again).
+   */
+  failExternalTask(executionId: string, message: string, actor: string | null): boolean {
+    this.beginEvent(actor);
+    return this.services.failWorkerWait(executionId, message);
+  }
+
+  /**
+   * A worker reports a BPMN error for the external task waiting at this execution: its variables
+   * are set and the error is thrown there, for a boundary error event with that code to catch.
+   */
+  async throwExternalTaskError(
+    executionId: string,
+    error: { code: string; message: string },
+    variables: Record<string, unknown>,
+    actor: string | null,
+  ): Promise<boolean> {
+    const callback = this.services.takeWorkerCallback(executionId);
+    if (!callback) return false;
+    this.beginEvent(actor);
+    const api = this.postponed().find((a) => a.content.executionId === executionId);
+    if (api) this.mergeVariables(api.owner.environment.variables, variables);
+    await this.state.guard(() => {
+      callback(bpmnErrorFor(error.code, error.message));
       return Promise.resolve();
     });
     await this.settle();

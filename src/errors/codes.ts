@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   INSTANCE_CONFLICT: { status: 409, title: 'The process instance was changed concurrently' },
   INCIDENT_NOT_OPEN: { status: 409, title: 'The incident is not open' },
   EXTERNAL_TASK_DONE: { status: 409, title: 'The external task was completed already' },
+  EXTERNAL_TASK_NOT_LOCKED_BY_WORKER: { status: 400, title: 'The external task is not locked by this worker' },
   USER_EXISTS: { status: 409, title: 'A user with this name exists' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The idempotency key was used for another request' },
   GAME_SERVER_EXISTS: { status: 409, title: 'This game server is already registered' },

@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import { authenticate } from './auth';
 import type { HttpContext } from './context';
+import { engineRestRouter } from './engine-rest';
 import { jsonBodyLimits, urlLimits } from './input-limits';
 import { errorHandler, notFoundHandler } from './problem';
 import { definitionRoutes } from './routes/definition-routes';
@@ -45,6 +46,8 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   api.use(statsRoutes(ctx));
   for (const area of ctx.areas) if (area.http.api) api.use(area.http.api(ctx));
   app.use('/api', api);
+  // Camunda 7's REST subset, with Camunda's error answers (docs/camunda-rest.md).
+  app.use('/engine-rest', engineRestRouter(ctx));
   // Routes of an area outside /api (the order prototype's /place_order, /check_…, as it had them).
   // Their JSON is read here, so that it meets the same limits (a route's own parser then skips it).
   app.use(jsonBody, bodyLimits);

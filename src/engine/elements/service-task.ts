@@ -32,6 +32,11 @@ export interface ExternalTaskWait {
 
 type ServiceCallback = (err: unknown, output?: unknown) => void;
 
+/** The error a service callback gets for a BPMN error: bpmn-elements matches boundary events on its `code`. */
+export function bpmnErrorFor(code: string, message: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code, name: 'BpmnError' });
+}
+
 interface ExternalWait {
   activityId: string;
   topic: string;
@@ -86,6 +91,18 @@ export class ServiceTasks {
     return wait.callback;
   }
 
+  /**
+   * A worker reported that it failed with no retries left: the task stops waiting for a worker
+   * and its failure is reported (an incident, as for a handler's failure); false if nothing waits there.
+   */
+  failWorkerWait(executionId: string, message: string): boolean {
+    const wait = this.waits.get(executionId);
+    if (wait?.kind !== 'worker') return false;
+    this.waits.set(executionId, { ...wait, kind: 'failed' });
+    this.failures.push({ activityId: wait.activityId, executionId, message });
+    return true;
+  }
+
   workerWaits(): ExternalTaskWait[] {
     return [...this.waits.entries()]
       .filter(([, w]) => w.kind === 'worker')
@@ -135,7 +152,7 @@ export class ServiceTasks {
         if (host.detached()) return;
         host.answered();
         if (err instanceof BpmnError) {
-          const bpmnError = Object.assign(new Error(err.message), { code: err.code, name: 'BpmnError' });
+          const bpmnError = bpmnErrorFor(err.code, err.message);
           host.callSafely(() => callback(bpmnError));
           return;
         }

@@ -1,0 +1,26 @@
+// /engine-rest: a Camunda 7.x–compatible subset (docs/camunda-rest.md) for Camunda Modeler and
+// Camunda's external-task clients, over the same application layer as /api. It authenticates
+// with procflow's bearer tokens or HTTP Basic (user name, token) and answers errors as Camunda
+// does, `{type, message}`; it is Camunda's API, documented by Camunda, so not in /openapi.json.
+import express, { Router } from 'express';
+import { authenticate } from '../auth';
+import type { HttpContext } from '../context';
+import { jsonBodyLimits } from '../input-limits';
+import { camundaErrorHandler, camundaNotFound } from './camunda-errors';
+import { deploymentRoutes } from './deployment-routes';
+import { externalTaskRoutes } from './external-task-routes';
+import { versionRoutes } from './version-routes';
+
+export function engineRestRouter(ctx: HttpContext): Router {
+  const r = Router();
+  r.use(ctx.metrics.routeBase());
+  // Who the caller is before anything of the body is read.
+  r.use(authenticate(ctx.app.users, { basic: true }));
+  r.use(express.json({ limit: ctx.config.maxBodyBytes, type: ['application/json', 'application/*+json'] }), jsonBodyLimits(ctx.config.maxJsonDepth));
+  r.use(versionRoutes(ctx));
+  r.use(externalTaskRoutes(ctx));
+  r.use(deploymentRoutes(ctx));
+  r.use(camundaNotFound());
+  r.use(camundaErrorHandler(ctx.logger));
+  return r;
+}
