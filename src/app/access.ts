@@ -66,6 +66,22 @@ export function requireSelfOr(actor: AuthedActor, userId: string): void {
   requireCapability(actor, 'users');
 }
 
+// ----- external tasks -----
+
+/**
+ * A worker acts on an external task (complete, fail, throw a BPMN error) only as the worker that
+ * locked it most recently, as in Camunda; anyone else is refused, whatever its groups.
+ */
+export function requireLockHolder(task: { id: string; workerId?: string | null }, workerId: string, action: string): void {
+  if (task.workerId && task.workerId === workerId) return;
+  throw new AppError(
+    'EXTERNAL_TASK_NOT_LOCKED_BY_WORKER',
+    task.workerId
+      ? `external task <${task.id}> cannot be ${action} by worker <${workerId}>: it is locked by worker <${task.workerId}>`
+      : `external task <${task.id}> cannot be ${action} by worker <${workerId}>: no worker has locked it`,
+  );
+}
+
 // ----- starting -----
 
 /**
@@ -125,6 +141,43 @@ export function requireClaim(actor: Actor, task: TaskRecord): void {
   }
   if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${task.id}> is ${task.state}`);
   if (task.assignee && task.assignee !== actor.name) throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> is claimed by <${task.assignee}>`);
+}
+
+/**
+ * Unclaiming (the task goes back to its candidate groups): its assignee or an admin. Someone who
+ * may not see the task learns nothing (404); one who sees it but does not hold it gets 403.
+ */
+export function requireUnclaim(actor: Actor, task: TaskRecord): void {
+  if (!maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${task.id}> does not exist`);
+  if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${task.id}> is ${task.state}`);
+  if (isAdmin(actor) || task.assignee === null || task.assignee === actor.name) return;
+  throw new AppError('FORBIDDEN', `user <${actor.name}> may not unclaim task <${task.id}>: it is claimed by <${task.assignee}>`);
+}
+
+/** Whether a user (by its groups) is among a task's candidates. */
+export function isCandidate(user: Actor, task: TaskRecord): boolean {
+  return task.candidateGroups.some((g) => user.groups.includes(g));
+}
+
+/**
+ * Assigning (reassigning, delegating) a task to a user: an admin, to any current user; otherwise
+ * whoever may act on the task now (its assignee, or a candidate of an unclaimed task), and only to
+ * another candidate — a user in one of its candidate groups. A task without candidate groups
+ * (assigned by the model, e.g. `${clientUser}`) is handed on by an admin only.
+ */
+export function requireAssign(actor: Actor, task: TaskRecord, target: Actor): void {
+  if (!maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${task.id}> does not exist`);
+  if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${task.id}> is ${task.state}`);
+  if (isAdmin(actor)) return;
+  if (!mayActOnTask(actor, task)) {
+    throw new AppError('FORBIDDEN', `user <${actor.name}> may not assign task <${task.id}>: it is claimed by <${task.assignee ?? 'nobody'}>`);
+  }
+  if (!isCandidate(target, task)) {
+    throw new AppError(
+      'NOT_A_CANDIDATE',
+      `user <${target.name}> is not a candidate for task <${task.id}> (candidate groups: ${task.candidateGroups.join(', ') || 'none'}); only an admin may assign it to <${target.name}>`,
+    );
+  }
 }
 
 // ----- process instances -----

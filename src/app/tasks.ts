@@ -1,15 +1,16 @@
 // The task list: a non-admin sees and acts on tasks of its groups or assigned to it (and sees
-// those it completed); claiming, and completing with the task's form checked.
+// those it completed); claiming, unclaiming, assigning, and completing with the task's form checked.
 import { AppError } from '../errors/app-error';
 import { validateForm } from '../engine/task-forms';
-import type { TaskFilter } from '../store/task-store';
+import type { TaskFilter, TaskOrder } from '../store/task-store';
 import type { Page, PageQuery, TaskRecord } from '../store/types';
-import { maySeeTask, requireActOnTask, requireClaim, taskListScope, type Actor } from './access';
+import { maySeeTask, requireActOnTask, requireAssign, requireClaim, requireUnclaim, taskListScope, type Actor } from './access';
 import type { AppContext } from './context';
 import type { Idempotency } from './idempotency';
 import type { Instances } from './instances';
 import type { InstanceWithIncidents } from './records';
 
+/** `completedBy: 'me'` stands for the caller. */
 export type TaskListFilter = Omit<TaskFilter, 'visibleTo'>;
 
 export type TaskCompletion = { task: TaskRecord } & InstanceWithIncidents;
@@ -21,9 +22,10 @@ export class Tasks {
     private readonly idempotency: Idempotency,
   ) {}
 
-  list(actor: Actor, filter: TaskListFilter, page: PageQuery): Promise<Page<TaskRecord>> {
+  list(actor: Actor, filter: TaskListFilter, page: PageQuery, order: TaskOrder = {}): Promise<Page<TaskRecord>> {
     const scope = taskListScope(actor);
-    return this.ctx.store.tasks.list({ ...filter, ...(scope ? { visibleTo: scope } : {}) }, page);
+    const completedBy = filter.completedBy === 'me' ? actor.name : filter.completedBy;
+    return this.ctx.store.tasks.list({ ...filter, ...(completedBy ? { completedBy } : {}), ...(scope ? { visibleTo: scope } : {}) }, page, order);
   }
 
   /** A task the caller may see, with the instance's variables while it is open. */
@@ -41,6 +43,31 @@ export class Tasks {
       throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was claimed by someone else`);
     }
     return { ...task, assignee: actor.name };
+  }
+
+  /** Gives the task back to its candidate groups (its assignee, or an admin); unclaimed already: unchanged. */
+  async unclaim(actor: Actor, id: string): Promise<TaskRecord> {
+    const task = await this.found(id);
+    requireUnclaim(actor, task);
+    if (task.assignee === null) return task;
+    if (!(await this.ctx.store.tasks.reassign(task.id, task.assignee, null, this.ctx.clock.now().toISOString()))) {
+      throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was changed by someone else meanwhile`);
+    }
+    return { ...task, assignee: null };
+  }
+
+  /** Hands the task to a user (rules: access.requireAssign); the assignee must still be the one seen. */
+  async assign(actor: Actor, id: string, assignee: string): Promise<TaskRecord> {
+    const task = await this.found(id);
+    if (!maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${id}> does not exist`);
+    const target = await this.ctx.store.users.findByName(assignee);
+    if (!target) throw new AppError('USER_NOT_FOUND', `user <${assignee}> does not exist`);
+    requireAssign(actor, task, target);
+    if (task.assignee === target.name) return task;
+    if (!(await this.ctx.store.tasks.reassign(task.id, task.assignee, target.name, this.ctx.clock.now().toISOString()))) {
+      throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was changed by someone else meanwhile`);
+    }
+    return { ...task, assignee: target.name };
   }
 
   /** Completes a task once; with an idempotency key a repeat answers the first completion. */
@@ -72,6 +99,12 @@ export class Tasks {
       }
       return { task: done, ...(await this.instances.withIncidents(instance)) };
     });
+  }
+
+  private async found(id: string): Promise<TaskRecord> {
+    const task = await this.ctx.store.tasks.get(id);
+    if (!task) throw new AppError('TASK_NOT_FOUND', `task <${id}> does not exist`);
+    return task;
   }
 
   private async visible(actor: Actor, id: string): Promise<TaskRecord> {

@@ -25,6 +25,17 @@ const ops: OpenApiPaths = {
   '/api/tasks': { get: { summary: 'Task list', query: s.taskQuery, ok: [200, s.listOf(s.taskSchema)] } },
   '/api/tasks/{id}': { get: { summary: 'A task', ok: [200, s.taskSchema], errors: [404] } },
   '/api/tasks/{id}/claim': { post: { summary: 'Claim a task', ok: [200, s.taskSchema], errors: [404, 409] } },
+  '/api/tasks/{id}/unclaim': {
+    post: { summary: 'Give a claimed task back to its candidate groups (its assignee or an admin)', ok: [200, s.taskSchema], errors: [404, 409] },
+  },
+  '/api/tasks/{id}/assign': {
+    post: {
+      summary: 'Assign a task to a user (an admin; or who holds it, to another candidate)',
+      body: s.assignBody,
+      ok: [200, s.taskSchema],
+      errors: [400, 404, 409],
+    },
+  },
   '/api/tasks/{id}/complete': { post: { summary: 'Complete a task with form values', body: s.completeBody, ok: [200, null], errors: [400, 403, 404, 409] } },
   '/api/external-tasks': {
     get: { summary: 'Service tasks waiting for an external worker (group workers or admin), by topic', query: s.externalTaskQuery, ok: [200, null] },

@@ -42,7 +42,14 @@ export const taskQuery = pageQuery.extend({
   assignee: z.string().optional(),
   processInstanceId: z.string().optional(),
   definitionKey: z.string().optional(),
+  businessKey: z.string().optional(),
+  /** A user name, or `me` for the caller: "my completed tasks" with state=completed. */
+  completedBy: z.string().optional(),
+  sort: z.enum(['createdAt', 'completedAt', 'name', 'businessKey']).default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('asc'),
 });
+
+export const assignBody = z.object({ assignee: z.string().min(1).max(255) }).strict();
 
 export const externalTaskQuery = pageQuery.extend({ topic: z.string().optional(), processInstanceId: z.string().optional() });
 
@@ -101,6 +108,8 @@ export const taskSchema = z.object({
   completedBy: z.string().nullable(),
   form: z.object({ fields: z.array(formField) }),
   variables: variablesSchema,
+  /** The instance's business key; for the order process it is the order id (GET /api/orders/{businessKey}). */
+  businessKey: z.string().nullable(),
 });
 
 export const incidentSchema = z.object({

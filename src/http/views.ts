@@ -54,6 +54,7 @@ export function taskView(t: TaskRecord, variables?: Record<string, unknown>): co
     completedBy: t.completedBy,
     form: t.form,
     variables: t.variables ?? variables ?? {},
+    businessKey: t.businessKey ?? null,
   };
 }
 

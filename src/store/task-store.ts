@@ -1,4 +1,5 @@
-// User tasks: the task list, visibility by group or assignee, and claiming.
+// User tasks: the task list (with its instance's business key, one query), visibility by group or
+// assignee, sorting, and claiming, unclaiming and assigning.
 import type { Knex } from 'knex';
 import { parseJson, toIso } from './row-codec';
 import type { FormField, Page, PageQuery, TaskRecord } from './types';
@@ -21,8 +22,20 @@ function toTask(r: Row): TaskRecord {
     completedBy: (r.completed_by as string | null) ?? null,
     form: parseJson<{ fields: FormField[] }>(r.form, { fields: [] }),
     variables: parseJson<Record<string, unknown> | null>(r.variables, null),
+    businessKey: (r.business_key as string | null) ?? null,
   };
 }
+
+/** What the task list can be ordered by. */
+export const TASK_SORTS = ['createdAt', 'completedAt', 'name', 'businessKey'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+const SORT_COLUMNS: Record<TaskSort, string> = {
+  createdAt: 't.created_at',
+  completedAt: 't.completed_at',
+  name: 't.name',
+  businessKey: 'i.business_key',
+};
 
 export interface TaskFilter {
   state?: string;
@@ -30,24 +43,37 @@ export interface TaskFilter {
   assignee?: string;
   processInstanceId?: string;
   definitionKey?: string;
-  /** Limit to tasks this user may act on: of one of its groups, or assigned to it. */
+  businessKey?: string;
+  completedBy?: string;
+  /** Limit to tasks this user may see: of one of its groups, assigned to it, or completed by it. */
   visibleTo?: { name: string; groups: string[] };
+}
+
+export interface TaskOrder {
+  sort?: TaskSort;
+  order?: 'asc' | 'desc';
 }
 
 export class TaskStore {
   constructor(private readonly knex: Knex) {}
 
+  private withInstance(): Knex.QueryBuilder {
+    return this.knex('tasks as t').leftJoin('process_instances as i', 'i.id', 't.process_instance_id');
+  }
+
   async get(id: string): Promise<TaskRecord | undefined> {
-    const row = (await this.knex('tasks').where({ id }).first()) as Row | undefined;
+    const row = (await this.withInstance().select('t.*', 'i.business_key').where('t.id', id).first()) as Row | undefined;
     return row ? toTask(row) : undefined;
   }
 
-  async list(filter: TaskFilter, page: PageQuery): Promise<Page<TaskRecord>> {
+  async list(filter: TaskFilter, page: PageQuery, order: TaskOrder = {}): Promise<Page<TaskRecord>> {
     const where = (q: Knex.QueryBuilder) => {
       if (filter.state) void q.where('t.state', filter.state);
       if (filter.assignee) void q.where('t.assignee', filter.assignee);
       if (filter.processInstanceId) void q.where('t.process_instance_id', filter.processInstanceId);
       if (filter.definitionKey) void q.where('t.definition_key', filter.definitionKey);
+      if (filter.businessKey) void q.where('i.business_key', filter.businessKey);
+      if (filter.completedBy) void q.where('t.completed_by', filter.completedBy);
       if (filter.candidateGroup) {
         const group = filter.candidateGroup;
         void q.whereExists((s) => {
@@ -57,7 +83,7 @@ export class TaskStore {
       const who = filter.visibleTo;
       if (who) {
         void q.where((w) => {
-          void w.where('t.assignee', who.name);
+          void w.where('t.assignee', who.name).orWhere('t.completed_by', who.name);
           if (who.groups.length) {
             void w.orWhere((w2) => {
               void w2.whereNull('t.assignee').whereExists((s) => {
@@ -69,9 +95,17 @@ export class TaskStore {
       }
       return q;
     };
-    const [countRow] = (await where(this.knex('tasks as t').count({ n: '*' }))) as Row[];
-    const rows = (await where(this.knex('tasks as t').select('t.*'))
-      .orderBy([{ column: 't.created_at' }, { column: 't.id' }])
+    const direction = order.order ?? 'asc';
+    const column = SORT_COLUMNS[order.sort ?? 'createdAt'];
+    const [countRow] = (await where(this.withInstance().count({ n: '*' }))) as Row[];
+    const rows = (await where(this.withInstance().select('t.*', 'i.business_key'))
+      // Tasks without the sorted value (no name, not completed, no business key) come last either way.
+      .orderByRaw(`case when ${column} is null then 1 else 0 end`)
+      .orderBy([
+        { column, order: direction },
+        { column: 't.created_at', order: direction },
+        { column: 't.id', order: direction },
+      ])
       .limit(page.limit)
       .offset(page.offset)) as Row[];
     return { items: rows.map(toTask), total: Number(countRow?.n ?? 0) };
@@ -83,6 +117,18 @@ export class TaskStore {
       .where({ id, state: 'open' })
       .andWhere((w) => void w.whereNull('assignee').orWhere('assignee', assignee))
       .update({ assignee, claimed_at: at });
+    return n > 0;
+  }
+
+  /**
+   * Gives an open task to `assignee` (null: back to its candidate groups), provided its assignee
+   * is still the one the caller saw (`from`): a concurrent change makes it refuse.
+   */
+  async reassign(id: string, from: string | null, assignee: string | null, at: string): Promise<boolean> {
+    const q = this.knex('tasks').where({ id, state: 'open' });
+    if (from === null) void q.whereNull('assignee');
+    else void q.where('assignee', from);
+    const n = await q.update({ assignee, claimed_at: assignee === null ? null : at });
     return n > 0;
   }
 }

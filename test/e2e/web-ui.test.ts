@@ -243,4 +243,65 @@ describeIfChromium('the web UI in headless Chromium', () => {
     await page.waitForURL((u) => u.pathname === href);
     await page.context().close();
   }, 120_000);
+
+  test('the task list shows each task’s business key linking to its order, and an order task’s form shows the order’s items with an empty form', async () => {
+    const diagram = fs.readFileSync(path.join(ROOT, 'processes', 'order-fulfilment.bpmn'));
+    expect([200, 201]).toContain((await deploy(t, diagram, 'order-fulfilment.bpmn')).status);
+    const placed = await t.admin.post('/api/orders').send({
+      customerName: 'Jardins Dupont',
+      email: 'dupont@example.com',
+      items: [
+        { description: 'Tonte de pelouse', quantity: 3 },
+        { description: 'Taille de haie', quantity: 2 },
+      ],
+    });
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.orderId as string;
+    const found = (await t.as(runs.supplierToken).get(`/api/tasks?state=open&businessKey=${orderId}`)).body.items as Array<{ id: string }>;
+    const taskId = found[0]?.id as string;
+
+    const page = await signIn(runs.supplierToken);
+    const open = `button.task-open[data-task="${taskId}"]`;
+    await page.waitForSelector(open);
+    expect(await page.locator('.task-list th').allTextContents()).toEqual(expect.arrayContaining(['Task', 'Business key', 'Waiting']));
+    const row = page.locator('.task-list tr', { has: page.locator(open) });
+    expect(await row.locator('[data-testid=business-key] a').getAttribute('href')).toBe(`/orders/${orderId}`);
+    // Waiting time in words, measured on the service clock: never negative, never raw milliseconds.
+    expect(await row.textContent()).not.toMatch(/\bms\b|-\d/);
+
+    await page.click(open);
+    await page.waitForSelector('[data-testid=order-items] td:has-text("Tonte de pelouse")');
+    expect(await page.textContent('[data-testid=order-items]')).toMatch(/Taille de haie/);
+    expect(await page.textContent('[data-testid=task-order]')).toMatch(/Jardins Dupont/);
+    // The form starts from the model's defaults only.
+    expect(await page.inputValue('[data-field=approved]')).toBe('');
+    expect(await page.inputValue('[data-field=rejectionReason]')).toBe('');
+    await shoot(page, '16-order-task-form.png');
+    await page.context().close();
+  }, 120_000);
+
+  test('at a phone’s width (390 px) the navigation sits above the content and no page is wider than the screen', async () => {
+    const page = await signIn(ADMIN_TOKEN);
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const href of ['/tasks', '/cockpit', '/definitions', '/instances', '/orders', '/scheduler']) {
+      await page.goto(`${t.service.url}${href}`);
+      await page.waitForSelector('main.page h1');
+      await page.waitForLoadState('networkidle');
+      if (href === '/tasks') {
+        await page.click('button.task-open');
+        await page.waitForSelector('[data-testid=task-form]');
+        await shoot(page, '17-phone-task.png');
+      }
+      const seen = await page.evaluate(() => ({
+        width: document.documentElement.scrollWidth,
+        navBelowContent:
+          (document.querySelector('nav.sidebar')?.getBoundingClientRect().bottom ?? 0) >
+          (document.querySelector('main.page')?.getBoundingClientRect().top ?? 0) + 1,
+        darkBehindTitles: getComputedStyle(document.querySelector('.layout') as Element).backgroundImage !== 'none',
+      }));
+      expect({ href, ...seen }).toEqual({ href, width: expect.any(Number), navBelowContent: false, darkBehindTitles: false });
+      expect(seen.width).toBeLessThanOrEqual(390);
+    }
+    await page.context().close();
+  }, 120_000);
 });

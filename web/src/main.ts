@@ -2,6 +2,7 @@
 import './styles.css';
 import type { User } from '@contract';
 import { api, session } from './api';
+import { loadServiceClock } from './clock';
 import { h, mount } from './dom';
 import { routes, type Route } from './routes';
 import { errorMessage, notice } from './ui';
@@ -108,6 +109,8 @@ async function render(): Promise<void> {
     }
   }
   const user = me;
+  // Durations are measured against the service clock, read once per page load.
+  await loadServiceClock();
   if (path === '/' || path === '') {
     navigate('/tasks', true);
     return;

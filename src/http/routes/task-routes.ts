@@ -1,8 +1,8 @@
-// The task list: list, read, claim, complete (who sees and acts on which: src/app/access.ts).
+// The task list: list, read, claim, unclaim, assign, complete (who sees and acts on which: src/app/access.ts).
 import { Router } from 'express';
 import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
-import { completeBody, taskQuery } from '../schemas';
+import { assignBody, completeBody, taskQuery } from '../schemas';
 import { parseWith } from '../validation';
 import { instanceView, taskView } from '../views';
 
@@ -11,8 +11,8 @@ export function taskRoutes(ctx: HttpContext): Router {
   const tasks = ctx.app.tasks;
 
   r.get('/tasks', async (req, res) => {
-    const { limit, offset, ...filter } = parseWith(taskQuery, req.query, 'query');
-    const page = await tasks.list(currentUser(res), filter, { limit, offset });
+    const { limit, offset, sort, order, ...filter } = parseWith(taskQuery, req.query, 'query');
+    const page = await tasks.list(currentUser(res), filter, { limit, offset }, { sort, order });
     res.json({ items: page.items.map((t) => taskView(t)), total: page.total });
   });
 
@@ -23,6 +23,15 @@ export function taskRoutes(ctx: HttpContext): Router {
 
   r.post('/tasks/:id/claim', async (req, res) => {
     res.json(taskView(await tasks.claim(currentUser(res), String(req.params.id))));
+  });
+
+  r.post('/tasks/:id/unclaim', async (req, res) => {
+    res.json(taskView(await tasks.unclaim(currentUser(res), String(req.params.id))));
+  });
+
+  r.post('/tasks/:id/assign', async (req, res) => {
+    const body = parseWith(assignBody, req.body ?? {});
+    res.json(taskView(await tasks.assign(currentUser(res), String(req.params.id), body.assignee)));
   });
 
   r.post('/tasks/:id/complete', async (req, res) => {

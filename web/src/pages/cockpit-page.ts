@@ -4,6 +4,7 @@ import type { Chart } from 'chart.js';
 import { api, list } from '../api';
 import { categoryChart, chartBox } from '../charts';
 import { every, type PageContext } from '../context';
+import { serviceNow } from '../clock';
 import { badge, h, link, mount, table } from '../dom';
 import { age, dateTime, duration, shortId } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
@@ -58,7 +59,7 @@ export async function cockpitPage(ctx: PageContext): Promise<void> {
     const shown = key ? defs.filter((d) => d.definitionKey === key) : defs;
     charts.forEach((c) => c.destroy());
     charts.length = 0;
-    const now = Date.now();
+    const now = serviceNow();
 
     const totals = shown.reduce(
       (t, d) => ({

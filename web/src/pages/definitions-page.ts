@@ -2,6 +2,7 @@
 // page draws its diagram with how many instances wait at each activity now.
 import { api, ApiError, list } from '../api';
 import { isAdmin, type PageContext } from '../context';
+import { serviceNow } from '../clock';
 import { showDiagram, type Diagram } from '../diagram';
 import { badge, h, link, mount, table } from '../dom';
 import { dateTime, duration } from '../format';
@@ -132,7 +133,7 @@ export async function definitionPage(ctx: PageContext): Promise<void> {
   }
   const waiting = isAdmin(ctx.me) ? await list<WaitingStats>('/api/stats/waiting', { definitionKey: key }).catch(() => undefined) : undefined;
   const canvas = h('div', { class: 'diagram', 'data-testid': 'diagram' });
-  const now = Date.now();
+  const now = serviceNow();
   mount(
     ctx.root,
     pageHeader(

@@ -2,6 +2,7 @@
 // variables, history, and cancel.
 import { api, isForbidden, list, request } from '../api';
 import { isAdmin, type PageContext } from '../context';
+import { serviceNow } from '../clock';
 import { showDiagram, type Diagram } from '../diagram';
 import { badge, h, link, mount, table } from '../dom';
 import { dateTime, duration, shortId, value } from '../format';
@@ -62,7 +63,7 @@ export async function instancePage(ctx: PageContext): Promise<void> {
         )
       : null;
 
-  const ended = instance.endedAt ? new Date(instance.endedAt).getTime() : Date.now();
+  const ended = instance.endedAt ? new Date(instance.endedAt).getTime() : serviceNow();
   mount(
     ctx.root,
     pageHeader(

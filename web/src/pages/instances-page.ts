@@ -1,6 +1,7 @@
 // Instances: filter by definition and state; each links to its page.
 import { list } from '../api';
 import type { PageContext } from '../context';
+import { serviceNow } from '../clock';
 import { badge, h, link, mount, table } from '../dom';
 import { dateTime, duration, shortId } from '../format';
 import { failure, pageHeader } from '../ui';
@@ -38,7 +39,7 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
   mount(ctx.root, pageHeader('Instances'), filters, body);
   try {
     const page = await list<ProcessInstance>('/api/process-instances', { definitionKey, state, limit: PAGE, offset });
-    const now = Date.now();
+    const now = serviceNow();
     mount(
       body,
       table(

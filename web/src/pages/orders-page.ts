@@ -3,7 +3,7 @@
 import { api, ApiError, list, request } from '../api';
 import type { PageContext } from '../context';
 import { badge, h, link, mount, table } from '../dom';
-import { shortId, value } from '../format';
+import { label, shortId, value } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
 import type { Order, OrderStatus, PlacedOrder } from '@contract';
 
@@ -96,7 +96,7 @@ export async function ordersPage(ctx: PageContext): Promise<void> {
   }
 }
 
-async function downloadQuote(id: string, accept: string, status: HTMLElement): Promise<void> {
+export async function downloadQuote(id: string, accept: string, status: HTMLElement): Promise<void> {
   try {
     const res = await request(`/api/orders/${encodeURIComponent(id)}/quote`, {}, accept);
     const blob = await res.blob();
@@ -119,7 +119,7 @@ function historyView(history: unknown): HTMLElement {
     const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     return table(
       rows,
-      keys.map((k) => ({ title: k, cell: (r: Record<string, unknown>) => value(r[k]) })),
+      keys.map((k) => ({ title: label(k), cell: (r: Record<string, unknown>) => value(r[k]) })),
       'No history yet.',
     );
   }

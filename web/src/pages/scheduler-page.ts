@@ -3,6 +3,7 @@
 import { api, list } from '../api';
 import { every, isAdmin, type PageContext } from '../context';
 import { badge, h, mount, table } from '../dom';
+import { resetServiceClock } from '../clock';
 import { dateTime } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
 import type { Clock, ProcessDefinition, Schedule } from '@contract';
@@ -25,12 +26,34 @@ function clockSection(ctx: PageContext): { el: HTMLElement; load: () => Promise<
     h('label', null, 'Speed ×'),
     speed,
     h('button', { type: 'submit', class: 'secondary' }, 'Set speed'),
+    h(
+      'p',
+      { class: 'muted clock-warning', 'data-testid': 'clock-warning' },
+      'The clock drives every instance’s timers: reminders, quote expiries, schedules — for real customers too. Change its speed on a test service only.',
+    ),
     status,
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    api<Clock>('/api/clock', { method: 'PUT', body: { speed: Number(speed.value) } })
-      .then(() => load())
+    const next = Number(speed.value);
+    if (!Number.isFinite(next) || next <= 0) {
+      status.replaceChildren(notice('error', 'The speed is a positive number (1 is real time).'));
+      return;
+    }
+    if (
+      next !== base?.clock.speed &&
+      !window.confirm(
+        `Set the service clock to ×${next}?\n\nThis drives every instance's timers, not only tests: every real customer's reminders and quote expiries, ` +
+          `every schedule and every timer event fire ${next === 1 ? 'in real time again' : `${next} times as fast as real time`}, on every node.`,
+      )
+    ) {
+      return;
+    }
+    api<Clock>('/api/clock', { method: 'PUT', body: { speed: next } })
+      .then(() => {
+        resetServiceClock();
+        return load();
+      })
       .catch((err: unknown) => status.replaceChildren(notice('error', errorMessage(err))));
   });
   const load = async () => {

@@ -1,17 +1,37 @@
-// The task list: open tasks of my groups or assigned to me, claim, the task's form, complete.
-// The list refreshes by itself; an open form is left alone while it refreshes.
+// The task list: open tasks of my groups or assigned to me (or those I completed), filtered by
+// business key and sorted; claim, unclaim, assign, the task's form with the business data it is
+// about, complete. The list refreshes by itself; an open form is left alone while it refreshes.
 import { api, ApiError, list } from '../api';
-import { every, type PageContext } from '../context';
+import { every, isAdmin, type PageContext } from '../context';
 import { badge, h, link, mount, table } from '../dom';
-import { age, dateTime, shortId, value } from '../format';
+import { age, dateTime, duration, shortId } from '../format';
 import { errorMessage, failure, notice, pageHeader } from '../ui';
+import { businessVariables, ORDER_PROCESS, orderPanel } from './task-business-data';
 import type { FormField, Task, TaskCompleted } from '@contract';
+
+type View = 'open' | 'mine' | 'completed';
+
+const SORTS: Record<string, { label: string; sort: string; order: 'asc' | 'desc' }> = {
+  oldest: { label: 'Oldest first', sort: 'createdAt', order: 'asc' },
+  newest: { label: 'Newest first', sort: 'createdAt', order: 'desc' },
+  name: { label: 'Task name', sort: 'name', order: 'asc' },
+  businessKey: { label: 'Business key', sort: 'businessKey', order: 'asc' },
+  completed: { label: 'Last completed first', sort: 'completedAt', order: 'desc' },
+};
+
+/** The business key, as a link to the order for the order process. */
+function businessKeyCell(t: Task): HTMLElement | string {
+  if (!t.businessKey) return '—';
+  if (t.definitionKey === ORDER_PROCESS)
+    return link(`/orders/${encodeURIComponent(t.businessKey)}`, h('span', { title: t.businessKey }, 'order ', shortId(t.businessKey)));
+  return h('span', { title: t.businessKey }, t.businessKey);
+}
 
 const REFRESH_MS = 5000;
 
-function fieldInput(field: FormField, current: unknown): HTMLElement {
+function fieldInput(field: FormField, current: unknown, disabled = false): HTMLElement {
   const name = field.id;
-  const common = { id: `field-${name}`, name, required: field.required || undefined, 'data-field': name };
+  const common = { id: `field-${name}`, name, required: field.required || undefined, 'data-field': name, disabled: disabled || undefined };
   switch (field.type) {
     case 'boolean':
       return h(
@@ -54,22 +74,46 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
   const listBox = h('div', { class: 'task-list' });
   const detail = h('div', { class: 'task-detail' });
   const updated = h('span', { class: 'muted', 'data-testid': 'refreshed' });
-  const mineOnly = h('input', { type: 'checkbox', id: 'mine-only' });
+  const admin = isAdmin(ctx.me);
+  const view = h(
+    'select',
+    { id: 'task-view', 'aria-label': 'which tasks' },
+    h('option', { value: 'open' }, admin ? 'All open tasks' : 'Open tasks for me'),
+    h('option', { value: 'mine' }, 'Assigned to me'),
+    h('option', { value: 'completed' }, 'Completed by me'),
+  );
+  const sortBy = h(
+    'select',
+    { id: 'task-sort', 'aria-label': 'sort by' },
+    Object.entries(SORTS).map(([k, v]) => h('option', { value: k }, v.label)),
+  );
+  const keyFilter = h('input', { type: 'search', id: 'task-business-key', placeholder: 'business key / order id', 'aria-label': 'business key' });
   let selected = ctx.query.get('task');
   let tasks: Task[] = [];
 
   const refresh = async () => {
+    const which = view.value as View;
+    const order = SORTS[sortBy.value] ?? SORTS.oldest;
     try {
-      const page = await list<Task>('/api/tasks', { state: 'open', limit: 200, ...(mineOnly.checked ? { assignee: ctx.me.name } : {}) });
+      const page = await list<Task>('/api/tasks', {
+        state: which === 'completed' ? 'completed' : 'open',
+        limit: 200,
+        ...(which === 'mine' ? { assignee: ctx.me.name } : {}),
+        ...(which === 'completed' ? { completedBy: 'me' } : {}),
+        ...(keyFilter.value.trim() ? { businessKey: keyFilter.value.trim() } : {}),
+        sort: order?.sort,
+        order: order?.order,
+      });
       tasks = page.items;
-      renderList();
-      updated.textContent = `${page.total} open · refreshed ${new Date().toLocaleTimeString()}`;
+      renderList(which);
+      updated.textContent = `${page.total} ${which === 'completed' ? 'completed' : 'open'} · refreshed ${new Date().toLocaleTimeString()}`;
     } catch (err) {
       mount(listBox, failure(err, 'Tasks', 'GET /api/tasks'));
     }
   };
 
-  const renderList = () => {
+  const renderList = (which: View) => {
+    const done = which === 'completed';
     mount(
       listBox,
       table(
@@ -84,15 +128,27 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
                 t.name ?? t.activityId,
               ),
           },
+          { title: 'Business key', cell: (t) => h('span', { 'data-testid': 'business-key' }, businessKeyCell(t)) },
           { title: 'Process', cell: (t) => h('span', null, t.definitionKey, ' ', link(`/instances/${t.processInstanceId}`, shortId(t.processInstanceId))) },
-          { title: 'Groups', cell: (t) => t.candidateGroups.join(', ') || '—' },
-          {
-            title: 'Assignee',
-            cell: (t) => (t.assignee ? badge(t.assignee === ctx.me.name ? 'me' : t.assignee, t.assignee === ctx.me.name ? 'ok' : 'muted') : '—'),
-          },
-          { title: 'Waiting', cell: (t) => h('span', { title: dateTime(t.createdAt) }, age(t.createdAt)) },
+          ...(done
+            ? [
+                { title: 'Completed', cell: (t: Task) => dateTime(t.completedAt) },
+                { title: 'Took', cell: (t: Task) => (t.completedAt ? duration(Date.parse(t.completedAt) - Date.parse(t.createdAt)) : '—'), class: 'num' },
+              ]
+            : [
+                { title: 'Groups', cell: (t: Task) => t.candidateGroups.join(', ') || '—' },
+                {
+                  title: 'Assignee',
+                  cell: (t: Task) => (t.assignee ? badge(t.assignee === ctx.me.name ? 'me' : t.assignee, t.assignee === ctx.me.name ? 'ok' : 'muted') : '—'),
+                },
+                { title: 'Waiting', cell: (t: Task) => h('span', { title: dateTime(t.createdAt) }, age(t.createdAt)), class: 'num' },
+              ]),
         ],
-        mineOnly.checked ? 'No open task is assigned to you.' : 'No open task for your groups. The list refreshes by itself.',
+        done
+          ? 'You have completed no task yet.'
+          : which === 'mine'
+            ? 'No open task is assigned to you.'
+            : 'No open task for your groups. The list refreshes by itself.',
       ),
     );
   };
@@ -100,7 +156,7 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
   const select = async (id: string) => {
     selected = id;
     history.replaceState(null, '', `/tasks?task=${encodeURIComponent(id)}`);
-    renderList();
+    renderList(view.value as View);
     mount(detail, h('p', { class: 'loading' }, 'Loading task…'));
     try {
       renderDetail(await api<Task>(`/api/tasks/${encodeURIComponent(id)}`));
@@ -112,6 +168,17 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
   const renderDetail = (task: Task) => {
     const status = h('div', { class: 'form-status' });
     const fields = task.form.fields;
+    const open = task.state === 'open';
+    const holds = task.assignee === ctx.me.name;
+    const mayAct = admin || holds || (!task.assignee && task.candidateGroups.some((g) => ctx.me.groups.includes(g)));
+    const assignTo = h('input', {
+      type: 'text',
+      name: 'assignee',
+      placeholder: 'user name',
+      'aria-label': 'assign to',
+      class: 'short',
+      'data-testid': 'assign-to',
+    });
     const form = h(
       'form',
       { class: 'task-form', 'data-testid': 'task-form', novalidate: true },
@@ -120,23 +187,44 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
         h(
           'div',
           { class: 'field' },
-          h('label', { for: `field-${f.id}` }, f.label || f.id, f.required ? h('span', { class: 'required', title: 'required' }, ' *') : null),
-          fieldInput(f, task.variables[f.id] ?? f.defaultValue),
+          h('label', { for: `field-${f.id}` }, f.label || f.id, f.required && open ? h('span', { class: 'required', title: 'required' }, ' *') : null),
+          // An open task starts from the field's defaultValue only: an earlier round's answer in the
+          // instance's variables is not this round's (a dispute reason must be given anew).
+          fieldInput(f, open ? f.defaultValue : task.variables[f.id], !open),
           h('div', { class: 'field-error', 'data-error-for': f.id }),
         ),
       ),
-      h(
-        'div',
-        { class: 'buttons' },
-        task.assignee ? null : h('button', { type: 'button', class: 'secondary', 'data-action': 'claim', onclick: () => void claim() }, 'Claim'),
-        h('button', { type: 'submit', class: 'primary', 'data-action': 'complete' }, 'Complete'),
-      ),
+      open
+        ? h(
+            'div',
+            { class: 'buttons' },
+            task.assignee ? null : h('button', { type: 'button', class: 'secondary', 'data-action': 'claim', onclick: () => void change('claim') }, 'Claim'),
+            task.assignee && (holds || admin)
+              ? h('button', { type: 'button', class: 'secondary', 'data-action': 'unclaim', onclick: () => void change('unclaim') }, 'Unclaim')
+              : null,
+            h('button', { type: 'submit', class: 'primary', 'data-action': 'complete' }, 'Complete'),
+          )
+        : h('p', { class: 'muted' }, `Completed by ${task.completedBy ?? '—'} on ${dateTime(task.completedAt)}.`),
+      open && mayAct
+        ? h(
+            'div',
+            { class: 'buttons assign' },
+            assignTo,
+            h('button', { type: 'button', class: 'secondary', 'data-action': 'assign', onclick: () => void change('assign') }, 'Assign'),
+            h('span', { class: 'muted' }, admin ? 'to any user' : 'to another candidate of its groups'),
+          )
+        : null,
       status,
     );
-    const claim = async () => {
+    const change = async (what: 'claim' | 'unclaim' | 'assign') => {
       try {
-        const claimed = await api<Task>(`/api/tasks/${task.id}/claim`, { method: 'POST', body: {} });
-        renderDetail({ ...task, ...claimed, variables: task.variables });
+        if (what === 'assign' && !assignTo.value.trim()) {
+          status.replaceChildren(notice('error', 'Name the user to assign the task to.'));
+          return;
+        }
+        const body = what === 'assign' ? { assignee: assignTo.value.trim() } : {};
+        const changed = await api<Task>(`/api/tasks/${task.id}/${what}`, { method: 'POST', body });
+        renderDetail({ ...task, ...changed, variables: task.variables });
         void refresh();
       } catch (err) {
         status.replaceChildren(notice('error', errorMessage(err)));
@@ -175,7 +263,8 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
           status.replaceChildren(notice('error', errorMessage(err)));
         });
     });
-    const context = Object.entries(task.variables).filter(([k]) => !fields.some((f) => f.id === k));
+    const order = open ? orderPanel(task) : null;
+    const business = open ? businessVariables(task) : null;
     mount(
       detail,
       h(
@@ -185,40 +274,44 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
         h(
           'dl',
           { class: 'facts' },
+          h('dt', null, 'Business key'),
+          h('dd', null, businessKeyCell(task)),
           h('dt', null, 'Process'),
           h('dd', null, task.definitionKey, ' · ', link(`/instances/${task.processInstanceId}`, 'instance ', shortId(task.processInstanceId))),
           h('dt', null, 'Candidate groups'),
           h('dd', null, task.candidateGroups.join(', ') || '—'),
           h('dt', null, 'Assignee'),
-          h('dd', { 'data-testid': 'assignee' }, task.assignee ?? 'nobody (claim it, or complete it directly)'),
+          h('dd', { 'data-testid': 'assignee' }, task.assignee ?? (open ? 'nobody (claim it, or complete it directly)' : '—')),
           h('dt', null, 'Waiting since'),
-          h('dd', null, dateTime(task.createdAt)),
+          h('dd', null, dateTime(task.createdAt), open ? ` (${age(task.createdAt)})` : ''),
         ),
-        form,
-        context.length
-          ? h(
-              'details',
-              { class: 'context' },
-              h('summary', null, `Process variables (${context.length})`),
-              table(context, [
-                { title: 'Name', cell: ([k]) => k },
-                { title: 'Value', cell: ([, v]) => h('code', null, value(v)) },
-              ]),
-            )
+        order,
+        business
+          ? order
+            ? h('details', { class: 'context' }, h('summary', null, 'All business data of the instance'), business)
+            : h('div', { class: 'business-box' }, h('h3', null, 'Business data'), business)
           : null,
+        h('h3', null, open ? 'Your decision' : 'Submitted'),
+        form,
       ),
     );
   };
 
-  mineOnly.addEventListener('change', () => void refresh());
+  const reload = () => void refresh();
+  view.addEventListener('change', () => {
+    if (view.value === 'completed') sortBy.value = 'completed';
+    else if (sortBy.value === 'completed') sortBy.value = 'oldest';
+    reload();
+  });
+  sortBy.addEventListener('change', reload);
+  let typing: number | undefined;
+  keyFilter.addEventListener('input', () => {
+    window.clearTimeout(typing);
+    typing = window.setTimeout(reload, 250);
+  });
   mount(
     ctx.root,
-    pageHeader(
-      'Tasks',
-      h('label', { class: 'inline' }, mineOnly, ' assigned to me'),
-      updated,
-      h('button', { class: 'secondary', onclick: () => void refresh() }, 'Refresh'),
-    ),
+    pageHeader('Tasks', view, sortBy, keyFilter, updated, h('button', { class: 'secondary', onclick: reload }, 'Refresh')),
     h('div', { class: 'split' }, listBox, detail),
   );
   mount(detail, h('p', { class: 'muted' }, 'Choose a task to see its form.'));
