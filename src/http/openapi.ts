@@ -9,7 +9,7 @@ export type Op = { summary: string; body?: z.ZodType; xml?: boolean; query?: z.Z
 export type OpenApiPaths = Record<string, Record<string, Op>>;
 
 const ops: OpenApiPaths = {
-  '/api/deployments': { post: { summary: 'Deploy BPMN XML (raw body or multipart files)', xml: true, ok: [201, null], errors: [400, 413] } },
+  '/api/deployments': { post: { summary: 'Deploy BPMN XML (raw body or multipart files)', xml: true, ok: [201, s.deploymentSchema], errors: [400, 413] } },
   '/api/process-definitions': { get: { summary: 'Latest version per key (?allVersions=true for all)', ok: [200, s.listOf(s.processDefinitionSchema)] } },
   '/api/process-definitions/{key}': { get: { summary: 'A definition (latest version)', ok: [200, s.processDefinitionSchema], errors: [404] } },
   '/api/process-definitions/{key}/xml': { get: { summary: 'The BPMN as deployed, with its diagram', ok: [200, null], errors: [404] } },

@@ -134,7 +134,14 @@ export const historyEntrySchema = z.object({
   by: z.string().optional(),
 });
 
-export const deploymentSchema = z.object({ id: z.string(), name: z.string(), deployedAt: z.string(), definitions: z.array(processDefinitionSchema) });
+export const deploymentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  deployedAt: z.string(),
+  definitions: z.array(processDefinitionSchema),
+  /** What the file holds that procflow reads leniently or does not execute (a new deployment only). */
+  warnings: z.array(z.object({ elementId: z.string().optional(), message: z.string() })).optional(),
+});
 
 export const taskCompletedSchema = z.object({ task: taskSchema, processInstance: processInstanceSchema });
 
