@@ -8,8 +8,11 @@ import type { RuntimeDefinition } from './definition-registry';
 import { createEngineExpressions } from './engine-expressions';
 import {
   bpmnErrorFor,
+  expressionTasks,
   HostTimers,
+  inputOutputMapping,
   loopGuard,
+  passThroughManualTasks,
   refusingScripts,
   ServiceTasks,
   startEventsNotTaken,
@@ -82,6 +85,7 @@ export class InstanceRunner {
       callSafely: (fn) => state.callSafely(fn),
     });
     const processId = definition.record.info.processId;
+    const setVariables = (scope: Record<string, unknown>, vars: Record<string, unknown>) => this.mergeVariables(scope, vars);
     this.engine = new Engine({
       name: identity.id,
       sourceContext: definition.sourceContext as never,
@@ -90,6 +94,19 @@ export class InstanceRunner {
       timers: this.timers.engineOption(),
       extensions: {
         procflow: this.services.extension,
+        procflowExpressions: expressionTasks({ clock: options.clock, setVariables, callSafely: (fn) => state.callSafely(fn) }),
+        procflowInputOutput: inputOutputMapping({
+          clock: options.clock,
+          setVariables,
+          removeVariables: (scope, names) => {
+            setVariables(scope, Object.fromEntries(names.map((n) => [n, undefined])));
+            for (const n of names) {
+              delete this.variables[n];
+              delete scope[n];
+            }
+          },
+        }),
+        procflowManualTasks: passThroughManualTasks,
         procflowLoops: loopGuard(() => {
           if (!state.detached) this.budget.countActivity();
         }),

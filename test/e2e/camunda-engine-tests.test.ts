@@ -33,8 +33,6 @@ interface Entry {
 const KNOWN_GAPS: Record<string, string> = {
   'gateway/ExclusiveGatewayTest.testMergingExclusiveGateway.bpmn20.xml':
     'bpmn-elements runs one task where three tokens reach an exclusive gateway (Camunda: one task per token)',
-  'gateway/ParallelGatewayTest.testUnstructuredConcurrencyTwoForks.bpmn20.xml':
-    'manual tasks are wait states in procflow; the instance waits at task1..task4 instead of ending',
   'gateway/EventBasedGatewayTest.testCatchAlertAndTimer.bpmn20.xml': 'the event-based gateway with a PT0S timer and a signal fails the instance (incident)',
   'timer/BoundaryTimerNonInterruptingEventTest.testReceiveTaskWithBoundaryTimer.bpmn20.xml':
     'the API cannot trigger a receive task that has no message (Camunda runtimeService.signal)',
@@ -51,7 +49,6 @@ const KNOWN_GAPS: Record<string, string> = {
   'escalation/EscalationEventSubprocessTest.testInterruptionEscalationEventSubprocess.bpmn20.xml':
     'an interrupting escalation event sub-process fails the instance',
   'escalation/EscalationEventTest.interruptingEscalationBoundaryEventOnCallActivity.bpmn20.xml': 'call activities do not start the called process',
-  'subprocess/SubProcessTest.testSimpleAutomaticSubProcess.bpmn20.xml': 'manual/none tasks in procflow wait; the sub-process does not run through',
   'subprocess/InterruptingEventSubProcessTest.testTimeCycle.bpmn20.xml': 'timer start events of event sub-processes are not armed as jobs',
   'callactivity/CallActivity.testCallParallelSubProcess.bpmn20.xml': 'call activities do not start the called process',
   'callactivity/orderProcess.bpmn20.xml': 'call activities do not start the called process',
@@ -60,10 +57,6 @@ const KNOWN_GAPS: Record<string, string> = {
   'multiinstance/MultiInstanceTest.testSequentialSubProcessCompletionCondition.bpmn20.xml':
     'the completionCondition ${nrOfCompletedInstances == 3} is not evaluated: the loop goes on',
   'multiinstance/MultiInstanceTest.testParallelCallActivity.bpmn20.xml': 'call activities do not start the called process',
-  'iomapping/InputOutputTest.testSubprocessIoSupport.bpmn20.xml': 'camunda:inputOutput is not supported (no outerVar output)',
-  'iomapping/InputOutputTest.testInputElValue.bpmn': 'camunda:inputOutput is not supported (no var1 input)',
-  'iomapping/InputOutputEventTest.testTimerCatchEvent.bpmn20.xml':
-    'camunda:inputOutput is not supported: the timeDate #{innerVariable} is empty and the instance fails',
   'compensation/CompensateEventTest.testCompensateSubprocessWithBoundaryEvent.bpmn20.xml':
     'the API cannot trigger a receive task that has no message (Camunda runtimeService.signal)',
   'compensation/CompensateEventTest.testCompensateActivityInSubprocess.bpmn20.xml':
