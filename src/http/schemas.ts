@@ -30,10 +30,22 @@ export const signalBody = z.object({ signalName: z.string().min(1), variables: v
 
 export const userBody = z.object({ name: z.string().min(1).max(255), groups: z.array(z.string().min(1).max(255)).default([]) }).strict();
 
+const queryTime = z
+  .string()
+  .refine((v) => !timeProblem(v), { message: 'expected an ISO 8601 time in the years 1970 to 9999' })
+  .transform((v) => new Date(v).toISOString());
+
 export const instanceQuery = pageQuery.extend({
   definitionKey: z.string().optional(),
   state: z.enum(['running', 'completed', 'failed', 'cancelled']).optional(),
+  /** The exact business key. */
   businessKey: z.string().optional(),
+  /** Business keys that contain this text, case-insensitive. */
+  businessKeyLike: z.string().min(1).max(255).optional(),
+  /** Instances started at or after this ISO 8601 time. */
+  startedAfter: queryTime.optional(),
+  /** Instances started before this ISO 8601 time. */
+  startedBefore: queryTime.optional(),
 });
 
 export const taskQuery = pageQuery.extend({

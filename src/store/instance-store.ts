@@ -61,6 +61,11 @@ export interface InstanceFilter {
   definitionKey?: string;
   state?: string;
   businessKey?: string;
+  /** Business keys containing this text, case-insensitive. */
+  businessKeyLike?: string;
+  /** ISO times: started at or after `startedAfter`, before `startedBefore`. */
+  startedAfter?: string;
+  startedBefore?: string;
   startedBy?: string;
 }
 
@@ -83,6 +88,13 @@ export class InstanceStore {
       if (filter.state) void q.where('state', filter.state);
       if (filter.businessKey) void q.where('business_key', filter.businessKey);
       if (filter.startedBy) void q.where('started_by', filter.startedBy);
+      if (filter.businessKeyLike) {
+        const escaped = filter.businessKeyLike.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+        void q.whereRaw("lower(business_key) like ? escape '\\'", [`%${escaped}%`]);
+      }
+      // ISO strings: SQLite keeps the same format as text (ordered), Postgres compares timestamps.
+      if (filter.startedAfter) void q.where('started_at', '>=', filter.startedAfter);
+      if (filter.startedBefore) void q.where('started_at', '<', filter.startedBefore);
       return q;
     };
     const [countRow] = (await where(this.knex('process_instances').count({ n: '*' }))) as Row[];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
 import { runSampleWorkload, type SampleRuns } from '../helpers/sample-runs';
-import { ADMIN_TOKEN, deploy, startTestService, type TestService } from '../helpers/test-service';
+import { ADMIN_TOKEN, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
 import type { SyncRun } from '../../src/contract';
 
 const CHROMIUM = process.env.PROCFLOW_CHROMIUM ?? '/usr/bin/chromium';
@@ -277,6 +277,51 @@ describeIfChromium('the web UI in headless Chromium', () => {
     expect(await page.inputValue('[data-field=approved]')).toBe('');
     expect(await page.inputValue('[data-field=rejectionReason]')).toBe('');
     await shoot(page, '16-order-task-form.png');
+    await page.context().close();
+  }, 120_000);
+
+  test('the instance diagram draws only what ran: an event-based gateway’s branch that never fired is not marked, a twice-run task shows ×2', async () => {
+    expect((await deploy(t, fixture('service-dispute.bpmn'), 'service-dispute.bpmn')).status).toBe(201);
+    const started = await t.admin.post('/api/process-definitions/serviceDispute/start').send({ businessKey: 'DISPUTE-1' });
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    const completePerform = async () => {
+      const open = (await t.admin.get(`/api/tasks?state=open&processInstanceId=${id}`)).body.items as Array<{ id: string; activityId: string }>;
+      expect(open.map((x) => x.activityId)).toEqual(['perform']);
+      expect((await t.admin.post(`/api/tasks/${open[0]?.id}/complete`).send({ variables: {} })).status).toBe(200);
+    };
+    await completePerform();
+    expect((await t.admin.post('/api/messages').send({ messageName: 'service-disputed', processInstanceId: id })).status).toBe(200);
+    await completePerform();
+    expect((await t.admin.post('/api/messages').send({ messageName: 'service-accepted', processInstanceId: id })).status).toBe(200);
+    expect((await t.admin.get(`/api/process-instances/${id}`)).body).toMatchObject({ state: 'completed' });
+
+    const page = await signIn(ADMIN_TOKEN);
+    await page.goto(`${t.service.url}/instances/${id}`);
+    await page.waitForSelector('[data-testid=diagram][data-rendered=true]');
+    const marked = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('data-element-id')).sort());
+    expect(await marked('g.djs-element.pf-done')).toEqual(['accepted', 'await', 'disputed', 'end', 'perform', 'start'].sort());
+    expect(await marked('g.djs-connection.pf-taken')).toEqual(['f1', 'f2', 'f3', 'f4', 'f6', 'f7']);
+    // The timer branch was armed twice but never fired: neither it, its flows nor what follows is drawn as taken.
+    for (const notRun of ['noAnswer', 'escalate', 'escalated', 'f5', 'f8', 'f9']) {
+      expect(await page.locator(`g.djs-element[data-element-id="${notRun}"]`).evaluate((e) => e.className.baseVal)).not.toMatch(/pf-(done|taken|waiting)/);
+    }
+    expect(await page.textContent('.pf-runs[data-element-id="perform"]')).toBe('×2');
+    expect(await page.textContent('.pf-runs[data-element-id="await"]')).toBe('×2');
+    expect(await page.locator('.pf-runs[data-element-id="accepted"]').count()).toBe(0);
+    expect(await page.locator('g.pf-waiting').count()).toBe(0);
+    await shoot(page, '18-instance-truthful-diagram.png');
+
+    // One round only, accepted at once: the gateway ended after its events were armed, the path still runs through it.
+    const once = (await t.admin.post('/api/process-definitions/serviceDispute/start').send({ businessKey: 'DISPUTE-2' })).body.id as string;
+    const task = ((await t.admin.get(`/api/tasks?state=open&processInstanceId=${once}`)).body.items as Array<{ id: string }>)[0];
+    expect((await t.admin.post(`/api/tasks/${task?.id}/complete`).send({ variables: {} })).status).toBe(200);
+    expect((await t.admin.post('/api/messages').send({ messageName: 'service-accepted', processInstanceId: once })).status).toBe(200);
+    await page.goto(`${t.service.url}/instances/${once}`);
+    await page.waitForSelector('[data-testid=diagram][data-rendered=true]');
+    expect(await marked('g.djs-element.pf-done')).toEqual(['accepted', 'await', 'end', 'perform', 'start'].sort());
+    expect(await marked('g.djs-connection.pf-taken')).toEqual(['f1', 'f2', 'f4', 'f7']);
+    expect(await page.locator('[data-testid=diagram] .pf-runs').count()).toBe(0);
     await page.context().close();
   }, 120_000);
 

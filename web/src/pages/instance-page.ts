@@ -1,9 +1,9 @@
-// One instance: its diagram with the path taken and where it waits, open tasks, incidents (retry),
-// variables, history, and cancel.
+// One instance: its diagram with the path taken (from the history: only what ran), run counts,
+// where it waits and where it failed, open tasks, incidents (retry), variables, history, and cancel.
 import { api, isForbidden, list, request } from '../api';
 import { isAdmin, type PageContext } from '../context';
 import { serviceNow } from '../clock';
-import { showDiagram, type Diagram } from '../diagram';
+import { pathFromHistory, showDiagram, type Diagram } from '../diagram';
 import { badge, h, link, mount, table } from '../dom';
 import { dateTime, duration, shortId, value } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
@@ -42,6 +42,12 @@ export async function instancePage(ctx: PageContext): Promise<void> {
       throw err;
     }),
   ]);
+
+  // An incident names its activity as the model does (history carries the names of what ran).
+  const names = new Map<string, string>();
+  for (const e of historyRows) if (e.activityId && e.activityName) names.set(e.activityId, e.activityName);
+  const activityName = (id: string | null) => (id ? (names.get(id) ?? id) : '—');
+  const failedAt = [...new Set((incidents?.items ?? []).filter((i) => i.state === 'open' && i.activityId).map((i) => i.activityId as string))];
 
   const status = h('div');
   const canvas = h('div', { class: 'diagram', id: 'diagram', 'data-testid': 'diagram' });
@@ -107,7 +113,11 @@ export async function instancePage(ctx: PageContext): Promise<void> {
         h('span', { class: 'key key-done' }),
         ' done ',
         h('span', { class: 'key key-taken' }),
-        ' path taken',
+        ' path taken ',
+        h('span', { class: 'key key-incident' }),
+        ' open incident ',
+        h('span', { class: 'pf-runs' }, '×2'),
+        ' ran twice',
       ),
       canvas,
     ),
@@ -130,7 +140,7 @@ export async function instancePage(ctx: PageContext): Promise<void> {
           table(
             incidents.items,
             [
-              { title: 'Activity', cell: (i) => i.activityId ?? '—' },
+              { title: 'Activity', cell: (i) => h('span', { title: i.activityId ?? '', 'data-testid': 'incident-activity' }, activityName(i.activityId)) },
               { title: 'Message', cell: (i) => i.message },
               { title: 'State', cell: (i) => badge(i.state, i.state === 'open' ? 'error' : 'muted') },
               { title: 'Retries', cell: (i) => i.retries },
@@ -186,8 +196,17 @@ export async function instancePage(ctx: PageContext): Promise<void> {
 
   try {
     const xml = await definitionXml(instance.definitionKey, instance.definitionVersion);
-    const ids = (event: string) => historyRows.filter((e) => e.event === event && e.activityId).map((e) => e.activityId as string);
-    diagram = await showDiagram(canvas, xml, { waiting: instance.waitingAt.map((w) => w.activityId), done: ids('end'), entered: ids('start') });
+    const marks = pathFromHistory(
+      historyRows,
+      instance.waitingAt.map((w) => w.activityId),
+      failedAt,
+    );
+    diagram = await showDiagram(canvas, xml, marks);
+    // An activity that never ran carries no name in the history: the diagram's name, then.
+    for (const cell of ctx.root.querySelectorAll<HTMLElement>('[data-testid=incident-activity]')) {
+      const id = cell.title;
+      if (id && !names.has(id)) cell.textContent = diagram.name(id) ?? id;
+    }
   } catch (err) {
     canvas.replaceWith(notice('warning', `The diagram of ${instance.definitionKey} v${instance.definitionVersion} cannot be drawn: ${errorMessage(err)}`));
   }

@@ -1,4 +1,5 @@
-// Instances: filter by definition and state; each links to its page.
+// Instances: filter by definition, state, business key (contains, any case) and start date (from,
+// to: whole days in the browser's time zone); each links to its page.
 import { list } from '../api';
 import type { PageContext } from '../context';
 import { serviceNow } from '../clock';
@@ -13,11 +14,17 @@ const PAGE = 50;
 export async function instancesPage(ctx: PageContext): Promise<void> {
   const definitionKey = ctx.query.get('definitionKey') ?? '';
   const state = ctx.query.get('state') ?? '';
+  const businessKey = ctx.query.get('businessKey') ?? '';
+  const from = ctx.query.get('from') ?? '';
+  const to = ctx.query.get('to') ?? '';
   const offset = Number(ctx.query.get('offset') ?? 0) || 0;
   const go = (patch: Record<string, string | number>) => {
     const q = new URLSearchParams({
       definitionKey,
       state,
+      businessKey,
+      from,
+      to,
       offset: String(offset),
       ...Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, String(v)])),
     });
@@ -30,15 +37,42 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
     null,
     ['', 'running', 'completed', 'failed', 'cancelled'].map((s) => h('option', { value: s, selected: s === state || undefined }, s || 'any state')),
   );
-  const filters = h('form', { class: 'filters' }, keyInput, stateSelect, h('button', { type: 'submit', class: 'secondary' }, 'Filter'));
+  const businessKeyInput = h('input', { type: 'search', name: 'businessKey', placeholder: 'business key contains', value: businessKey });
+  const fromInput = h('input', { type: 'date', name: 'from', title: 'started on or after', value: from });
+  const toInput = h('input', { type: 'date', name: 'to', title: 'started on or before', value: to });
+  const filters = h(
+    'form',
+    { class: 'filters', 'data-testid': 'instance-filters' },
+    keyInput,
+    businessKeyInput,
+    stateSelect,
+    h('label', null, 'started from ', fromInput),
+    h('label', null, 'to ', toInput),
+    h('button', { type: 'submit', class: 'secondary' }, 'Filter'),
+  );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
-    go({ definitionKey: keyInput.value.trim(), state: stateSelect.value, offset: 0 });
+    go({
+      definitionKey: keyInput.value.trim(),
+      businessKey: businessKeyInput.value.trim(),
+      state: stateSelect.value,
+      from: fromInput.value,
+      to: toInput.value,
+      offset: 0,
+    });
   });
   const body = h('div');
   mount(ctx.root, pageHeader('Instances'), filters, body);
   try {
-    const page = await list<ProcessInstance>('/api/process-instances', { definitionKey, state, limit: PAGE, offset });
+    const page = await list<ProcessInstance>('/api/process-instances', {
+      definitionKey,
+      state,
+      businessKeyLike: businessKey,
+      startedAfter: dayStart(from),
+      startedBefore: dayStart(to, 1),
+      limit: PAGE,
+      offset,
+    });
     const now = serviceNow();
     mount(
       body,
@@ -67,4 +101,11 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
   } catch (err) {
     mount(body, failure(err, 'Instances', 'GET /api/process-instances'));
   }
+}
+
+/** Midnight (browser time zone) of a `yyyy-mm-dd` day plus `days`, as ISO; '' for no day. */
+function dayStart(day: string, days = 0): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return '';
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days).toISOString();
 }
