@@ -144,6 +144,15 @@ export function requireClaim(actor: Actor, task: TaskRecord): void {
 }
 
 /**
+ * Claiming for a named user (Camunda's claim with `userId`): a user claims for itself only; an
+ * admin may claim for anyone.
+ */
+export function requireClaimFor(actor: Actor, userId: string): void {
+  if (isAdmin(actor) || userId === actor.name) return;
+  throw new AppError('FORBIDDEN', `user <${actor.name}> may claim tasks for itself only, not for <${userId}>`);
+}
+
+/**
  * Unclaiming (the task goes back to its candidate groups): its assignee or an admin. Someone who
  * may not see the task learns nothing (404); one who sees it but does not hold it gets 403.
  */

@@ -37,6 +37,13 @@ export class Definitions {
     return def;
   }
 
+  /** One version of a definition, by its id. */
+  async byId(id: string): Promise<DefinitionRecord> {
+    const def = await this.ctx.store.definitions.getById(id);
+    if (!def) throw new AppError('DEFINITION_NOT_FOUND', `no process definition has the id <${id}>`);
+    return def;
+  }
+
   /** The BPMN of the latest (or the given) version, as deployed. */
   async xml(key: string, version?: number): Promise<string> {
     const def = version ? await this.ctx.store.definitions.getVersion(key, version) : await this.latest(key);
@@ -54,5 +61,10 @@ export class Definitions {
       });
       return this.instances.withIncidents(instance);
     });
+  }
+
+  /** Starts an instance of this version of a definition (by its id), as Camunda's start by id. */
+  async startById(actor: Actor, id: string, input: StartInput): Promise<InstanceWithIncidents> {
+    return this.instances.withIncidents(await this.starts.startById(id, input, actor));
   }
 }

@@ -30,9 +30,9 @@ export class Messages {
   /**
    * The ids of the instances the message reached (or the one it started). With an idempotency
    * key it must reach one instance at most (its one event stores the answer); a repeat answers
-   * the first correlation.
+   * the first correlation. `outcome.started` tells whether the message started a new instance.
    */
-  async correlate(actor: Actor, input: MessageInput, idempotencyKey?: string): Promise<string[]> {
+  async correlate(actor: Actor, input: MessageInput, idempotencyKey?: string, outcome?: { started?: boolean }): Promise<string[]> {
     return this.idempotency.once<string[]>(actor, idempotencyKey, `message ${input.messageName}`, input, async (record) => {
       const variables = input.variables ?? {};
       const subs = await this.ctx.store.subscriptions.find('message', input.messageName, {
@@ -58,7 +58,10 @@ export class Messages {
       if (correlated.length) return correlated;
       if (!input.processInstanceId) {
         const started = await this.starts.startByMessage(input.messageName, { variables, businessKey: input.businessKey ?? null }, actor, answer);
-        if (started) return [started.id];
+        if (started) {
+          if (outcome) outcome.started = true;
+          return [started.id];
+        }
       }
       throw new AppError('MESSAGE_NOT_CORRELATED', `nothing waits for message <${input.messageName}>${describeTarget(input)}`);
     });

@@ -25,6 +25,21 @@ export class ProcessStarts {
     return this.ctx.events.start(definition, input, actor?.name ?? null, how);
   }
 
+  /** Starts this version of a definition (by its id) at its none start event. */
+  async startById(id: string, input: StartInput, actor: Actor): Promise<InstanceRecord> {
+    const record = await this.ctx.store.definitions.getById(id);
+    if (!record) throw new AppError('DEFINITION_NOT_FOUND', `no process definition has the id <${id}>`);
+    if (!record.executable || !record.startable) {
+      throw new AppError(
+        'DEFINITION_NOT_EXECUTABLE',
+        `process definition <${record.key}> version ${record.version} cannot be started: ${record.executable ? 'it has no none start event' : 'it is not executable'}`,
+      );
+    }
+    requireStart(actor, record);
+    const definition = await this.ctx.registry.get(record.id);
+    return this.ctx.events.start(definition, input, actor.name);
+  }
+
   /** Starts the latest definition with a message start event of this name; null when there is none. */
   async startByMessage(messageName: string, input: StartInput, actor: Actor | null, answerWrites: AnswerWrite[] = []): Promise<InstanceRecord | null> {
     const latest = await this.ctx.store.definitions.list(false);

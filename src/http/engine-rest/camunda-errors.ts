@@ -45,6 +45,15 @@ const BY_CODE: Partial<Record<ErrorCode, { status: number; type: string }>> = {
   NOT_FOUND: { status: 404, type: 'NotFoundException' },
   DEFINITION_NOT_FOUND: { status: 404, type: 'InvalidRequestException' },
   INSTANCE_NOT_FOUND: { status: 404, type: 'InvalidRequestException' },
+  TASK_NOT_FOUND: { status: 404, type: 'InvalidRequestException' },
+  // A completed task no longer exists to Camunda's runtime.
+  TASK_NOT_OPEN: { status: 404, type: 'InvalidRequestException' },
+  TASK_ALREADY_CLAIMED: { status: 500, type: 'TaskAlreadyClaimedException' },
+  USER_NOT_FOUND: { status: 400, type: 'InvalidRequestException' },
+  FORM_INVALID: { status: 400, type: 'InvalidRequestException' },
+  // "No process definition or execution matches the parameters"
+  MESSAGE_NOT_CORRELATED: { status: 400, type: 'InvalidRequestException' },
+  DEFINITION_NOT_EXECUTABLE: { status: 400, type: 'InvalidRequestException' },
   // "the corresponding process instance could not be resumed successfully"
   INSTANCE_CONFLICT: { status: 500, type: 'OptimisticLockingException' },
   INSTANCE_ENDED: { status: 500, type: 'ProcessEngineException' },

@@ -43,7 +43,7 @@ function deploymentView(d: { id: string; name: string | null; deployedAt: string
 }
 
 /** Camunda's ProcessDefinition (https://docs.camunda.org/manual/7.18/reference/rest/process-definition/get/). */
-function processDefinitionView(d: DefinitionRecord, resource: string | null) {
+export function processDefinitionView(d: DefinitionRecord, resource: string | null) {
   return {
     id: d.id,
     key: d.key,

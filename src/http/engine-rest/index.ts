@@ -9,6 +9,10 @@ import { jsonBodyLimits } from '../input-limits';
 import { camundaErrorHandler, camundaNotFound } from './camunda-errors';
 import { deploymentRoutes } from './deployment-routes';
 import { externalTaskRoutes } from './external-task-routes';
+import { historyRoutes } from './history-routes';
+import { messageRoutes } from './message-routes';
+import { processRoutes } from './process-routes';
+import { taskRoutes } from './task-routes';
 import { versionRoutes } from './version-routes';
 
 export function engineRestRouter(ctx: HttpContext): Router {
@@ -20,6 +24,10 @@ export function engineRestRouter(ctx: HttpContext): Router {
   r.use(versionRoutes(ctx));
   r.use(externalTaskRoutes(ctx));
   r.use(deploymentRoutes(ctx));
+  r.use(processRoutes(ctx));
+  r.use(taskRoutes(ctx));
+  r.use(messageRoutes(ctx));
+  r.use(historyRoutes(ctx));
   r.use(camundaNotFound());
   r.use(camundaErrorHandler(ctx.logger));
   return r;
