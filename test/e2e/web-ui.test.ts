@@ -349,4 +349,15 @@ describeIfChromium('the web UI in headless Chromium', () => {
     }
     await page.context().close();
   }, 120_000);
+  test('deploying a file the way Camunda tolerates it lists its warnings on the definitions page', async () => {
+    const page = await signIn(ADMIN_TOKEN);
+    await page.click('nav.sidebar a[href="/definitions"]');
+    await page.waitForSelector('[data-testid=bpmn-file]');
+    await page.setInputFiles('[data-testid=bpmn-file]', path.join(__dirname, '..', 'fixtures', 'bpmn', 'tolerated-warnings.bpmn'));
+    await page.click('form.inline-form button[type=submit]');
+    await page.waitForSelector('[data-testid=deploy-warnings] li');
+    expect(await page.locator('[data-testid=deploy-warnings] li').count()).toBeGreaterThan(0);
+    await shoot(page, '19-deploy-warnings.png');
+    await page.context().close();
+  }, 120_000);
 });

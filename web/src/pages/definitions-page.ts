@@ -30,7 +30,24 @@ function deployForm(onDone: () => void): HTMLElement {
       .then((res) => {
         const deployments = 'deployments' in res ? res.deployments : [res];
         const defs = deployments.flatMap((d) => d.definitions);
-        status.replaceChildren(notice('success', `Deployed: ${defs.map((d) => `${d.key} v${d.version}`).join(', ') || 'no startable process'}.`));
+        const warnings = deployments.flatMap((d) => d.warnings ?? []);
+        status.replaceChildren(
+          notice('success', `Deployed: ${defs.map((d) => `${d.key} v${d.version}`).join(', ') || 'no startable process'}.`),
+          // What the file holds that procflow read leniently or does not execute: said, never silent.
+          ...(warnings.length
+            ? [
+                notice(
+                  'warning',
+                  `${warnings.length} ${warnings.length === 1 ? 'warning' : 'warnings'}:`,
+                  h(
+                    'ul',
+                    { 'data-testid': 'deploy-warnings' },
+                    warnings.map((w) => h('li', null, w.elementId ? h('code', null, w.elementId) : '', w.elementId ? ' ' : '', w.message)),
+                  ),
+                ),
+              ]
+            : []),
+        );
         form.reset();
         onDone();
       })
