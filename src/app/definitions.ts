@@ -59,12 +59,12 @@ export class Definitions {
       const instance = await this.starts.startLatest(key, input, actor, {
         answerWrites: record((a) => ({ instance: a.instance, incidents: a.openIncidents })),
       });
-      return this.instances.withIncidents(instance);
+      return this.instances.answer(instance);
     });
   }
 
   /** Starts an instance of this version of a definition (by its id), as Camunda's start by id. */
   async startById(actor: Actor, id: string, input: StartInput): Promise<InstanceWithIncidents> {
-    return this.instances.withIncidents(await this.starts.startById(id, input, actor));
+    return this.instances.answer(await this.starts.startById(id, input, actor));
   }
 }

@@ -87,7 +87,7 @@ export class ExternalTasks {
         throw new AppError('EXTERNAL_TASK_DONE', `external task <${id}> was completed at ${task.completedAt} by <${task.completedBy ?? 'unknown'}>`);
       }
       const answer = record((a) => ({ instance: a.instance, incidents: a.openIncidents }));
-      return this.instances.withIncidents(await this.ctx.events.completeExternalTask(task, variables, actor.name, answer));
+      return this.instances.answer(await this.ctx.events.completeExternalTask(task, variables, actor.name, answer));
     });
   }
 

@@ -23,6 +23,6 @@ export class Incidents {
     const incident = await this.ctx.store.incidents.get(id);
     if (!incident) throw new AppError('INCIDENT_NOT_FOUND', `incident <${id}> does not exist`);
     if (incident.state !== 'open') throw new AppError('INCIDENT_NOT_OPEN', `incident <${id}> is ${incident.state}`);
-    return this.instances.withIncidents(await this.ctx.events.retryIncident(incident, actor.name));
+    return this.instances.answer(await this.ctx.events.retryIncident(incident, actor.name));
   }
 }

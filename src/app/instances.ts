@@ -57,20 +57,18 @@ export class Instances {
   }
 
   /**
-   * The instance with its open incidents. An event's answer (start, complete, retry) carries the
-   * count its own transaction read, so nothing is queried after the commit: a dropped connection
-   * then cannot turn committed work into an error. Any other instance is counted here.
+   * An event's answer (start, complete, retry): the open-incident count its own transaction read,
+   * so nothing is queried after the commit — a dropped connection then cannot turn committed work
+   * into an error.
    */
-  async withIncidents(instance: InstanceRecord | CommittedInstance): Promise<InstanceWithIncidents> {
-    if (isCommitted(instance)) {
-      const { openIncidents, ...record } = instance;
-      return { instance: record, incidents: openIncidents };
-    }
+  answer(committed: CommittedInstance): InstanceWithIncidents {
+    const { openIncidents, ...instance } = committed;
+    return { instance, incidents: openIncidents };
+  }
+
+  /** A read instance with its open incidents, counted now. */
+  async withIncidents(instance: InstanceRecord): Promise<InstanceWithIncidents> {
     const counts = await this.ctx.store.instances.openIncidentCounts([instance.id]);
     return { instance, incidents: counts.get(instance.id) ?? 0 };
   }
-}
-
-function isCommitted(instance: InstanceRecord | CommittedInstance): instance is CommittedInstance {
-  return typeof (instance as Partial<CommittedInstance>).openIncidents === 'number';
 }

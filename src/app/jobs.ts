@@ -70,11 +70,15 @@ export class Jobs {
   private async dispatch(job: JobRecord): Promise<void> {
     if (job.kind === 'start') {
       const key = String(job.payload.processKey ?? '');
-      if (!(await this.ctx.store.definitions.getLatest(key))) {
-        throw new AppError('DEFINITION_NOT_FOUND', `schedule <${String(job.payload.scheduleName)}> names process <${key}>, which is not deployed`);
-      }
       const variables = { ...((job.payload.variables as Record<string, unknown> | undefined) ?? {}), scheduledAt: job.payload.firedAt };
-      await this.starts.startLatest(key, { variables }, null, { fireStartTimers: true, completeJobId: job.id });
+      try {
+        await this.starts.startLatest(key, { variables }, null, { fireStartTimers: true, completeJobId: job.id });
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'DEFINITION_NOT_FOUND') {
+          throw new AppError('DEFINITION_NOT_FOUND', `schedule <${String(job.payload.scheduleName)}> names process <${key}>, which is not deployed`);
+        }
+        throw err;
+      }
       return;
     }
     const instanceId = job.processInstanceId;

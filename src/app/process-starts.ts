@@ -1,7 +1,7 @@
 // Starting an instance of the latest version of a definition, for every caller that starts one:
 // a person over the API, a business area, a schedule, a message start event.
 import { AppError } from '../errors/app-error';
-import type { StartHow, StartInput } from '../engine/event-runner';
+import type { CommittedInstance, StartHow, StartInput } from '../engine/event-runner';
 import type { AnswerWrite, InstanceRecord } from '../store/types';
 import { requireStart, type Actor } from './access';
 import type { AppContext } from './context';
@@ -10,7 +10,7 @@ export class ProcessStarts {
   constructor(private readonly ctx: AppContext) {}
 
   /** Starts the latest version of `key` at its none start event (or its timer start, for a schedule). */
-  async startLatest(key: string, input: StartInput, actor: Actor | null, how: StartHow = {}): Promise<InstanceRecord> {
+  async startLatest(key: string, input: StartInput, actor: Actor | null, how: StartHow = {}): Promise<CommittedInstance> {
     const record = await this.ctx.store.definitions.getLatest(key);
     if (!record) throw new AppError('DEFINITION_NOT_FOUND', `no process definition has the key <${key}>`);
     const bySchedule = how.fireStartTimers === true;
@@ -26,7 +26,7 @@ export class ProcessStarts {
   }
 
   /** Starts this version of a definition (by its id) at its none start event. */
-  async startById(id: string, input: StartInput, actor: Actor): Promise<InstanceRecord> {
+  async startById(id: string, input: StartInput, actor: Actor): Promise<CommittedInstance> {
     const record = await this.ctx.store.definitions.getById(id);
     if (!record) throw new AppError('DEFINITION_NOT_FOUND', `no process definition has the id <${id}>`);
     if (!record.executable || !record.startable) {

@@ -97,7 +97,7 @@ export class Tasks {
         }
         throw err;
       }
-      return { task: done, ...(await this.instances.withIncidents(instance)) };
+      return { task: done, ...this.instances.answer(instance) };
     });
   }
 

@@ -211,18 +211,8 @@ export class InstanceRunner {
   }
 
   /** Completes an external service task waiting for a worker. */
-  async completeExternalTask(executionId: string, variables: Record<string, unknown>, actor: string | null): Promise<boolean> {
-    const callback = this.services.takeWorkerCallback(executionId);
-    if (!callback) return false;
-    this.beginEvent(actor);
-    const api = this.postponed().find((a) => a.content.executionId === executionId);
-    if (api) this.mergeVariables(api.owner.environment.variables, variables);
-    await this.state.guard(() => {
-      callback(null, variables);
-      return Promise.resolve();
-    });
-    await this.settle();
-    return true;
+  completeExternalTask(executionId: string, variables: Record<string, unknown>, actor: string | null): Promise<boolean> {
+    return this.answerWorkerWait(executionId, variables, actor, (callback) => callback(null, variables));
   }
 
   /**
@@ -238,11 +228,21 @@ export class InstanceRunner {
    * A worker reports a BPMN error for the external task waiting at this execution: its variables
    * are set and the error is thrown there, for a boundary error event with that code to catch.
    */
-  async throwExternalTaskError(
+  throwExternalTaskError(
     executionId: string,
     error: { code: string; message: string },
     variables: Record<string, unknown>,
     actor: string | null,
+  ): Promise<boolean> {
+    return this.answerWorkerWait(executionId, variables, actor, (callback) => callback(bpmnErrorFor(error.code, error.message)));
+  }
+
+  /** A worker's answer to the task waiting at this execution: its variables set, then `answer` called back. */
+  private async answerWorkerWait(
+    executionId: string,
+    variables: Record<string, unknown>,
+    actor: string | null,
+    answer: (callback: (err: unknown, output?: unknown) => void) => void,
   ): Promise<boolean> {
     const callback = this.services.takeWorkerCallback(executionId);
     if (!callback) return false;
@@ -250,7 +250,7 @@ export class InstanceRunner {
     const api = this.postponed().find((a) => a.content.executionId === executionId);
     if (api) this.mergeVariables(api.owner.environment.variables, variables);
     await this.state.guard(() => {
-      callback(bpmnErrorFor(error.code, error.message));
+      answer(callback);
       return Promise.resolve();
     });
     await this.settle();

@@ -25,10 +25,15 @@ function basicCredentials(header: string): { name: string; token: string } | und
   return { name: decoded.slice(0, colon), token: decoded.slice(colon + 1) };
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if there is one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+}
+
 export function authenticate(users: { authenticate(token: string): Promise<UserRecord | undefined> }, options: { basic?: boolean } = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+    const bearer = bearerToken(header);
     const basic = options.basic && !bearer ? basicCredentials(header) : undefined;
     if (!bearer && !basic) {
       return next(
@@ -39,7 +44,7 @@ export function authenticate(users: { authenticate(token: string): Promise<UserR
       );
     }
     users
-      .authenticate(bearer ? (bearer[1] as string) : (basic?.token ?? ''))
+      .authenticate(bearer ?? basic?.token ?? '')
       .then((user) => {
         if (!user) return next(new AppError('UNAUTHENTICATED', bearer ? 'the bearer token is not known' : 'the user name and token are not known'));
         // A token is one user's: Basic must name that user.

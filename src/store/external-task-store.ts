@@ -42,15 +42,10 @@ export interface ExternalTaskFailure {
 }
 
 export class ExternalTaskStore {
-  private readonly dialect: Dialect;
-
   constructor(
     private readonly knex: Knex,
-    dialect?: Dialect,
-  ) {
-    // The composition of the store hands over only the Knex instance: its client says the dialect.
-    this.dialect = dialect ?? (String((knex.client as { config?: { client?: unknown } }).config?.client) === 'pg' ? 'postgres' : 'sqlite');
-  }
+    private readonly dialect: Dialect,
+  ) {}
 
   /** The tasks with their instance's business key and definition id. */
   private withInstance(): Knex.QueryBuilder {

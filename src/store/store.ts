@@ -45,7 +45,7 @@ export class Store {
     this.users = new UserStore(k);
     this.stats = new StatsStore(k, db.dialect);
     this.jobs = new JobStore(k, db.dialect);
-    this.externalTasks = new ExternalTaskStore(k);
+    this.externalTasks = new ExternalTaskStore(k, db.dialect);
     this.schedules = new ScheduleStore(k, db.dialect);
     this.clock = new ClockStore(k);
     this.idempotency = new IdempotencyStore(k);

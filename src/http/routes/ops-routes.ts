@@ -1,6 +1,7 @@
 // Operations: liveness, readiness, Prometheus metrics, the API description.
 import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
+import { bearerToken } from '../auth';
 import type { HttpContext } from '../context';
 import { buildOpenApi, DOCS_PAGE } from '../openapi';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../problem';
@@ -35,7 +36,7 @@ export function opsRoutes(ctx: HttpContext, version: string): Router {
   });
   // Behind a token: Prometheus sends one (bearer_token / authorization in its scrape config).
   r.get('/metrics', async (req, res) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'send Authorization: Bearer <token> (PROCFLOW_METRICS_TOKEN, or a user of group metrics or admin)');
     const access = await ctx.app.users.metricsAccess(token);
     if (access === 'unknown') throw new AppError('UNAUTHENTICATED', 'the bearer token is not known');
