@@ -1,5 +1,5 @@
 // Carrying out a due job, whichever node leased it: a schedule's start, a timer, a service-task
-// retry. Each goes through the same five steps as any event and its row is deleted in that
+// retry, a signal a throw event sent to the other instances. Each goes through the same five steps as any event and its row is deleted in that
 // event's transaction; a job that could not be carried out is given back with the backoff of
 // the one retry policy (engine/retry-policy.ts).
 import { AppError } from '../errors/app-error';
@@ -9,7 +9,12 @@ import type { JobRecord } from '../store/job-store';
 import type { AppContext } from './context';
 import type { ProcessStarts } from './process-starts';
 import type { ClockSync } from './clock-sync';
+import type { Messages } from './messages';
 import type { Scheduler } from './scheduler';
+
+const SIGNAL_OWNER = 'thrown-signal';
+/** How long a job run at once is held before a poll may take it (a crash in between). */
+const RUN_NOW_LEASE_MS = 60_000;
 
 /** Errors meaning the job's target is gone: the job is dropped, not retried. */
 const NOTHING_LEFT = new Set(['INSTANCE_ENDED', 'INSTANCE_NOT_FOUND', 'DEFINITION_NOT_FOUND', 'DEFINITION_NOT_EXECUTABLE', 'NOT_FOUND']);
@@ -20,7 +25,27 @@ export class Jobs {
     private readonly starts: ProcessStarts,
     private readonly scheduler: Scheduler,
     private readonly clockSync: ClockSync,
-  ) {}
+    private readonly messages: Messages,
+  ) {
+    ctx.events.onSignalsThrown((ids) => this.runNow(ids));
+  }
+
+  /**
+   * Runs jobs an event just committed (the signals its throw events sent), here and now, so that
+   * the event's answer comes after their delivery, as in Camunda 7; a job another node already
+   * leased is left to it. The lease is as long as a poll's (a crash leaves the job to the poll).
+   */
+  async runNow(ids: string[]): Promise<void> {
+    const owner = `${SIGNAL_OWNER}:${process.pid}`;
+    for (const id of ids) {
+      const realNow = Date.now();
+      const job = await this.ctx.store.jobs.lease(id, owner, {
+        realNow: new Date(realNow).toISOString(),
+        leaseUntil: new Date(realNow + RUN_NOW_LEASE_MS).toISOString(),
+      });
+      if (job) await this.run(job, owner);
+    }
+  }
 
   get clock(): Clock {
     return this.clockSync.clock;
@@ -79,6 +104,12 @@ export class Jobs {
         }
         throw err;
       }
+      return;
+    }
+    if (job.kind === 'signal') {
+      const thrownBy = typeof job.payload.thrownBy === 'string' ? job.payload.thrownBy : null;
+      await this.messages.deliverThrownSignal(String(job.payload.signalName ?? ''), thrownBy);
+      await this.ctx.store.jobs.delete(job.id);
       return;
     }
     const instanceId = job.processInstanceId;

@@ -78,6 +78,23 @@ export class Messages {
     return delivered;
   }
 
+  /**
+   * A signal a throw event of instance `thrownBy` sent (a `signal` job): delivered, as
+   * POST /api/signals delivers one, to every other instance waiting for that name. Each delivery
+   * is that instance's own event; a job given back after a failure delivers again to the
+   * instances still waiting (at least once). Answers how many instances it reached.
+   */
+  async deliverThrownSignal(signalName: string, thrownBy: string | null): Promise<number> {
+    const subs = await this.ctx.store.subscriptions.find('signal', signalName);
+    const targets = new Map<string, string>();
+    for (const s of subs) if (s.processInstanceId !== thrownBy && !targets.has(s.processInstanceId)) targets.set(s.processInstanceId, s.elementRef);
+    let delivered = 0;
+    for (const [instanceId, elementRef] of targets) {
+      if (await this.ctx.events.deliver(instanceId, 'signal', elementRef, {}, null)) delivered++;
+    }
+    return delivered;
+  }
+
   /** One element per instance, only the instances this caller may drive. */
   private async reachable(actor: Actor, subs: Array<{ processInstanceId: string; elementRef: string }>): Promise<Map<string, string>> {
     const targets = new Map<string, string>();

@@ -1,9 +1,11 @@
-// Recurrences of schedules: ISO 8601 repeating intervals (R/PT1H, R5/P1D, R/2026-01-01T08:00:00Z/P1D)
-// or cron (*/5 * * * *), computed on the service clock.
+// Recurrences of schedules: ISO 8601 repeating intervals (R/PT1H, R5/P1D, R/2026-01-01T08:00:00Z/P1D),
+// Unix cron (*/5 * * * *, or six fields with seconds first) or Quartz cron (six or seven fields
+// with a `?` day field, as Camunda 7 reads a timeCycle: 0 0/5 * * * ?), on the service clock in UTC.
 import { CronExpressionParser } from 'cron-parser';
 import { AppError } from '../errors/app-error';
 import { MIN_TIMER_CYCLE_MS } from '../engine/elements';
 import { readRepeatingInterval } from '../engine/iso-duration';
+import { looksLikeQuartzCron, parseQuartzCron } from '../engine/quartz-cron';
 
 export interface Recurrence {
   /** The first run at or after `from` (or at `at` when given). */
@@ -34,8 +36,35 @@ function tooFrequent(text: string, ms: number): AppError {
   );
 }
 
+function quartz(text: string): Recurrence {
+  let cron: ReturnType<typeof parseQuartzCron>;
+  try {
+    cron = parseQuartzCron(text);
+  } catch (err) {
+    throw new AppError('VALIDATION_FAILED', `recurrence <${text}> is not a valid Quartz cron expression: ${err instanceof Error ? err.message : String(err)}`, {
+      errors: [{ pointer: '/recurrence', message: 'invalid Quartz cron expression' }],
+    });
+  }
+  return {
+    repetitions: undefined,
+    first: (from, at) => {
+      const next = at ?? cron.next(new Date(from.getTime() - 1000));
+      if (!next) {
+        throw new AppError('VALIDATION_FAILED', `recurrence <${text}> fires no more after ${from.toISOString()}`, {
+          errors: [{ pointer: '/recurrence', message: 'no firing left' }],
+        });
+      }
+      return next;
+    },
+    after: (previous, _runsLeft, now) => cron.next(now && now.getTime() > previous.getTime() ? now : previous),
+  };
+}
+
 export function parseRecurrence(text: string): Recurrence {
   const trimmed = text.trim();
+  // Every valid Quartz expression has a `?` in a day field; six fields without one are cron-parser's
+  // seconds-first Unix cron (which numbers the days of the week differently).
+  if (looksLikeQuartzCron(trimmed) && trimmed.includes('?')) return quartz(trimmed);
   if (trimmed.startsWith('R') || trimmed.startsWith('P')) {
     const iso = readRepeatingInterval(trimmed);
     if (!iso)

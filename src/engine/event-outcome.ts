@@ -35,6 +35,8 @@ export async function outcomeOf(runner: InstanceRunner, base: InstanceRecord, ct
     if (retry) jobs.push(retry);
     else incidents.push(newIncident(base, f.activityId, 'service-failed', f.message, now));
   }
+  for (const c of runner.takeCallIncidents()) incidents.push(newIncident(base, c.activityId, 'call-activity-failed', c.message, now));
+  for (const signal of runner.takeThrownSignals()) jobs.push(signalJob(base.id, signal, now));
   const isNew = base.version === 0;
   let engineState: unknown = snap.engineState;
   if (snap.failure) {
@@ -87,6 +89,7 @@ export async function outcomeOf(runner: InstanceRunner, base: InstanceRecord, ct
             executionId: x.executionId,
             topic: x.topic,
             createdAt: now,
+            ...(x.priority ? { priority: x.priority } : {}),
           })),
         }),
     jobs,
@@ -103,6 +106,19 @@ function timerJob(instanceId: string, t: { activityId: string | null; executionI
     executionId: t.executionId,
     dueAt: t.dueAt,
     payload: {},
+  };
+}
+
+/** A signal a throw event sent: delivered to every other waiting instance by the job (due now). */
+function signalJob(instanceId: string, signal: { name: string; activityId: string }, now: string): NewJob {
+  return {
+    id: crypto.randomUUID(),
+    kind: 'signal',
+    processInstanceId: null,
+    activityId: signal.activityId,
+    executionId: null,
+    dueAt: now,
+    payload: { signalName: signal.name, thrownBy: instanceId },
   };
 }
 

@@ -16,14 +16,16 @@ import {
   type InstanceWithState,
   type TaskRecord,
   type AnswerWrite,
+  type TransactionWrite,
 } from '../store/types';
 import type { Clock } from './clock';
 import type { DefinitionRegistry, RuntimeDefinition } from './definition-registry';
 import { outcomeOf } from './event-outcome';
 import { InstanceRunner, type RunnerOptions } from './instance-runner';
 import { LruCache } from './lru-cache';
-import type { RetryDefaults } from './retry-policy';
-import type { CommittedInstance, EventOptions, EventRunnerOptions, RuntimeMetrics, StartHow, StartInput } from './event-types';
+import { CallLinks, CallScope } from './runner/call-links';
+import { attemptFor, type RetryDefaults } from './retry-policy';
+import type { CommittedInstance, EventOptions, EventRunnerOptions, RetryHow, RuntimeMetrics, StartHow, StartInput } from './event-types';
 
 export type { CommittedInstance, ConflictPolicy, EventRunnerOptions, RuntimeMetrics, StartHow, StartInput } from './event-types';
 import type { ServiceRegistry } from './service-registry';
@@ -44,6 +46,8 @@ export class EventRunner {
   private readonly runnerOptions: RunnerOptions;
   private readonly retry: RetryDefaults;
   private readonly externalTaskListeners = new Set<() => void>();
+  private readonly signalListeners = new Set<(jobIds: string[]) => Promise<void>>();
+  private readonly links: CallLinks;
 
   constructor(
     private readonly store: Store,
@@ -63,6 +67,15 @@ export class EventRunner {
       serviceTimeoutMs: options.serviceTimeoutMs,
     };
     this.retry = { serviceRetries: options.serviceRetries, retryBackoffMs: options.retryBackoffMs };
+    this.links = new CallLinks({
+      store,
+      registry,
+      clock,
+      runnerOptions: this.runnerOptions,
+      outcome: (runner, base) => this.outcome(runner, base, { serviceAttempt: 1, rewriteTimers: false }),
+      recover: (row) => this.recover(row),
+      evict: (id) => this.evict(id),
+    });
   }
 
   // ----- the events -----
@@ -100,7 +113,13 @@ export class EventRunner {
       nextTimerAt: null,
       version: 0,
     };
+    // Call activities waiting now start their called instances, in this same transaction.
+    const scope = new CallScope(id, by);
+    await this.links.startCalls(runner, base, scope, 0);
     const outcome = await this.outcome(runner, base, { serviceAttempt: 1, rewriteTimers: false });
+    scope.main = outcome;
+    await this.links.afterOutcome(runner, outcome, scope);
+    if (scope.linked.length) outcome.linked = scope.linked;
     if (how.completeJobId) outcome.completeJobId = how.completeJobId;
     if (how.writes?.length) outcome.writes = how.writes;
     if (how.answerWrites?.length) outcome.answerWrites = how.answerWrites;
@@ -109,10 +128,12 @@ export class EventRunner {
       committed = await this.store.instances.commitEvent(outcome);
     } catch (err) {
       void runner.dispose();
+      this.dropLinked(scope);
       throw err;
     }
     this.metrics.onInstanceStarted?.(definition.record.key);
-    this.afterCommit(runner, outcome);
+    this.afterCommit(runner, outcome, scope);
+    await this.deliverThrownSignals(thrownSignalJobs(outcome));
     return answer(outcome, committed);
   }
 
@@ -217,6 +238,20 @@ export class EventRunner {
    * Calls `listener` after each commit that changed an instance's waiting external tasks (a
    * worker's long poll wakes up); returns the unsubscribe.
    */
+  /**
+   * Calls `listener` with the ids of the signal jobs an event committed (signals its throw events
+   * sent to other instances), after the commit and outside the instance's lock; the event's
+   * answer waits for it. Returns the unsubscribe.
+   */
+  onSignalsThrown(listener: (jobIds: string[]) => Promise<void>): () => void {
+    this.signalListeners.add(listener);
+    return () => this.signalListeners.delete(listener);
+  }
+
+  private async deliverThrownSignals(jobIds: string[]): Promise<void> {
+    if (jobIds.length) for (const listener of this.signalListeners) await listener(jobIds);
+  }
+
   onExternalTasksChanged(listener: () => void): () => void {
     this.externalTaskListeners.add(listener);
     return () => this.externalTaskListeners.delete(listener);
@@ -267,14 +302,17 @@ export class EventRunner {
    * state, which re-runs a failed service task, or returns a failed instance to where it waited.
    * The incident is resolved in the same commit; a second retry of it gets 409.
    */
-  async retryIncident(incident: IncidentRecord, by: string | null): Promise<CommittedInstance> {
+  async retryIncident(incident: IncidentRecord, by: string | null, how: RetryHow = {}): Promise<CommittedInstance> {
+    // With `attempts`, a failing service task runs that many times in all before the next incident.
+    const serviceAttempt = how.attempts === undefined ? Number.POSITIVE_INFINITY : await this.attemptLeaving(incident, how.attempts);
     this.evict(incident.processInstanceId);
     try {
       return await this.run(incident.processInstanceId, () => Promise.resolve(), {
         conflicts: 'refuse',
         allowFailed: true,
         retriedIncident: { id: incident.id, by },
-        serviceAttempt: Number.POSITIVE_INFINITY,
+        serviceAttempt,
+        ...(how.answerWrites?.length ? { answerWrites: how.answerWrites } : {}),
       });
     } catch (err) {
       if (err instanceof StoreConflict && err.reason === 'incident-not-open') {
@@ -286,6 +324,30 @@ export class EventRunner {
         throw new AppError('INCIDENT_NOT_OPEN', `incident <${incident.id}> is resolved: ${err.detail}`);
       throw err;
     }
+  }
+
+  /** The service attempt an incident's retry counts as, for the failed task to run `attempts` times in all. */
+  private async attemptLeaving(incident: IncidentRecord, attempts: number): Promise<number> {
+    const row = await this.store.instances.get(incident.processInstanceId);
+    const definition = row ? await this.registry.get(row.definitionId) : undefined;
+    const cycle = incident.activityId ? definition?.activities.get(incident.activityId)?.retryCycle : undefined;
+    return attemptFor(cycle, attempts, this.retry);
+  }
+
+  /**
+   * An operator's change of a running instance (src/app/instance-variables.ts): `apply` changes
+   * the engine — variables set or deleted, a waiting activity triggered — and returns the rows
+   * that record the change, committed in the event's one transaction; a lost race gets 409.
+   */
+  async change(instanceId: string, apply: (runner: InstanceRunner) => Promise<TransactionWrite[]>): Promise<CommittedInstance> {
+    const writes: TransactionWrite[] = [];
+    return this.run(
+      instanceId,
+      async (runner) => {
+        writes.splice(0, writes.length, ...(await apply(runner)));
+      },
+      { conflicts: 'refuse', writes },
+    );
   }
 
   /** Cancels an instance: its tasks, subscriptions, timers and open incidents end in one commit. */
@@ -306,6 +368,9 @@ export class EventRunner {
         version: row.version + 1,
         engineState: undefined,
       };
+      // The instances its call activities started (and theirs) are cancelled with it.
+      const scope = new CallScope(instanceId, by);
+      for (const child of await this.store.instances.childrenOf(instanceId)) await this.links.cancelTree(child, now, scope);
       try {
         await this.store.instances.commitEvent({
           instance,
@@ -317,7 +382,9 @@ export class EventRunner {
           timers: [],
           externalTasks: [],
           resolveIncidents: true,
+          ...(scope.linked.length ? { linked: scope.linked } : {}),
         });
+        for (const linked of scope.linked) this.metrics.onInstanceEnded?.(linked.instance.definitionKey, 'cancelled');
       } catch (err) {
         if (err instanceof StoreConflict) throw new AppError('INSTANCE_CONFLICT', `process instance <${instanceId}> changed while cancelling; try again`);
         throw err;
@@ -330,7 +397,8 @@ export class EventRunner {
   // ----- the five steps -----
 
   private async run(instanceId: string, apply: (runner: InstanceRunner) => Promise<void>, opts: EventOptions): Promise<CommittedInstance> {
-    return this.withLock(instanceId, async () => {
+    const signals: string[] = [];
+    const result = await this.withLock(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
         // 1. load the row, or take the cached engine if its version still matches
         const cached = this.cache.get(instanceId);
@@ -355,6 +423,11 @@ export class EventRunner {
           void runner.dispose();
           throw err;
         }
+        // Call activities that began to wait start their called instances; a child that ended
+        // answers its parent; children whose call activity is gone are cancelled — all linked.
+        const scope = new CallScope(instanceId, null);
+        const orphans = opts.retriedIncident ? await this.links.orphanCalls(runner, instanceId) : [];
+        await this.links.startCalls(runner, row, scope, 0, orphans);
         // 4. one transaction, guarded by the version the event started from. Even when the event
         // itself found nothing to do (a timer fired already while the engine resumed), the resumed
         // state is committed: it may have moved.
@@ -367,16 +440,21 @@ export class EventRunner {
             ...(opts.retriedIncident ? { retriedBy: opts.retriedIncident.by } : {}),
           },
         );
+        scope.main = outcome;
+        await this.links.afterOutcome(runner, outcome, scope);
+        if (scope.linked.length) outcome.linked = scope.linked;
         if (opts.completedTask) outcome.completedTask = opts.completedTask;
         if (opts.completedExternalTask) outcome.completedExternalTask = opts.completedExternalTask;
         if (opts.retriedIncident) outcome.retriedIncidentId = opts.retriedIncident.id;
         if (opts.completeJobId) outcome.completeJobId = opts.completeJobId;
         if (opts.answerWrites?.length) outcome.answerWrites = opts.answerWrites;
+        if (opts.writes?.length) outcome.writes = opts.writes;
         let committed: CommitResult;
         try {
           committed = await this.store.instances.commitEvent(outcome);
         } catch (err) {
           void runner.dispose();
+          this.dropLinked(scope);
           if (!(err instanceof StoreConflict)) throw err;
           this.metrics.onConflict?.();
           if (err.reason !== 'version') throw err;
@@ -386,10 +464,14 @@ export class EventRunner {
           continue;
         }
         // 5. the caller gets its answer only now, after the commit
-        this.afterCommit(runner, outcome);
+        this.afterCommit(runner, outcome, scope);
+        signals.push(...thrownSignalJobs(outcome));
         return answer(outcome, committed);
       }
     });
+    // Outside the lock: delivering to other instances must not wait while holding this one.
+    await this.deliverThrownSignals(signals);
+    return result;
   }
 
   private async recover(row: InstanceRecord | InstanceWithState): Promise<InstanceRunner> {
@@ -411,8 +493,21 @@ export class EventRunner {
     return outcome;
   }
 
-  private afterCommit(runner: InstanceRunner, outcome: EventOutcome): void {
+  /** The runners of an event's linked instances are dropped (their cached engines are stale now). */
+  private dropLinked(scope: CallScope): void {
+    for (const r of scope.runners) void r.dispose();
+    for (const id of scope.linkedIds()) this.evict(id);
+  }
+
+  private afterCommit(runner: InstanceRunner, outcome: EventOutcome, scope?: CallScope): void {
     const { instance } = outcome;
+    if (scope) {
+      this.dropLinked(scope);
+      for (const linked of scope.linked) {
+        if (scope.created.has(linked.instance.id)) this.metrics.onInstanceStarted?.(linked.instance.definitionKey);
+        if (linked.instance.state !== 'running') this.metrics.onInstanceEnded?.(linked.instance.definitionKey, linked.instance.state);
+      }
+    }
     runner.committed = runner.pending;
     if (outcome.externalTasks?.length) for (const listener of this.externalTaskListeners) listener();
     if (instance.state === 'running' && !runner.hasFailed) {
@@ -447,6 +542,10 @@ export class EventRunner {
     this.cache.clear();
     await Promise.allSettled(runners.map((c) => c.runner.dispose()));
   }
+}
+
+function thrownSignalJobs(outcome: EventOutcome): string[] {
+  return (outcome.jobs ?? []).filter((j) => j.kind === 'signal').map((j) => j.id);
 }
 
 function answer(outcome: EventOutcome, committed: CommitResult): CommittedInstance {

@@ -43,6 +43,12 @@ export interface StartHow {
   answerWrites?: AnswerWrite[];
 }
 
+/** How an incident is retried: with `attempts`, the failed service task gets that many runs; writes that commit with the retry. */
+export interface RetryHow {
+  attempts?: number;
+  answerWrites?: AnswerWrite[];
+}
+
 export interface EventOptions {
   conflicts: ConflictPolicy;
   completedTask?: EventOutcome['completedTask'];
@@ -52,6 +58,8 @@ export interface EventOptions {
   completeJobId?: string;
   serviceAttempt?: number;
   answerWrites?: AnswerWrite[];
+  /** Rows the event writes besides the instance's own (an operator's change in its history); filled by `apply`. */
+  writes?: TransactionWrite[];
 }
 
 /**

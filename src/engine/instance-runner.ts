@@ -13,6 +13,11 @@ import {
   inputOutputMapping,
   loopGuard,
   passThroughManualTasks,
+  quartzCronTimers,
+  collectThrownSignals,
+  EventSubProcessTimers,
+  EventSubProcessInterruptions,
+  eventSubProcessStarts,
   refusingScripts,
   ServiceTasks,
   startEventsNotTaken,
@@ -21,9 +26,11 @@ import {
   waitsForMessage,
   waitsForSignal,
   type ServiceFailure,
+  type ThrownSignal,
 } from './elements';
 import type { ServiceRegistry } from './service-registry';
 import type { PostponedApi } from './runner/engine-api';
+import { CallWaits, type CallWait, type Thrown } from './runner/call-waits';
 import { recordHistory } from './runner/history-recorder';
 import { RunBudget } from './runner/run-budget';
 import { takeSnapshot, type RunnerSnapshot } from './runner/runner-snapshot';
@@ -34,6 +41,7 @@ import type { HistoryRecord } from '../store/types';
 
 export { RunawayError } from './runner/run-budget';
 export type { RunnerSnapshot } from './runner/runner-snapshot';
+export type { CallWait, Thrown } from './runner/call-waits';
 export type { ArmedTimer, ExternalTaskWait, ServiceFailure } from './elements';
 
 export interface RunnerOptions {
@@ -53,10 +61,15 @@ export class InstanceRunner {
   readonly engine: Engine;
   private readonly listener = new EventEmitter();
   private readonly history: HistoryRecord[] = [];
+  private readonly thrownSignals: ThrownSignal[];
+  private readonly eventSubProcessTimers: EventSubProcessTimers;
+  private readonly interruptions: EventSubProcessInterruptions;
   private readonly state = new RunnerState();
   private readonly budget: RunBudget;
   private readonly timers: HostTimers;
   private readonly services: ServiceTasks;
+  private readonly calls: CallWaits;
+  private readonly callIncidents: Array<{ activityId: string; message: string }> = [];
   private actor: string | null = null;
   variables: Record<string, unknown>;
   /** The subscriptions and timers this runner's last event committed (to skip rewriting them). */
@@ -107,14 +120,25 @@ export class InstanceRunner {
           },
         }),
         procflowManualTasks: passThroughManualTasks,
+        procflowCronTimers: quartzCronTimers(options.clock),
         procflowLoops: loopGuard(() => {
           if (!state.detached) this.budget.countActivity();
         }),
         ...(processId ? { procflowStartOnly: startOnlyProcess(processId) } : {}),
       },
     } as never);
+    this.thrownSignals = collectThrownSignals(this.listener, definition.activities, state);
+    this.interruptions = new EventSubProcessInterruptions(this.listener, definition.activities, state);
+    this.eventSubProcessTimers = new EventSubProcessTimers({
+      execution: () => (this.state.ended ? null : (this.engine.execution as never)),
+      timers: this.timers,
+      activities: definition.activities,
+      processId,
+      instanceId: identity.id,
+    });
     this.engine.on('end', () => (state.ended = true));
     this.engine.on('error', (err: unknown) => (state.failure ??= err instanceof Error ? err : new Error(String(err))));
+    this.calls = new CallWaits(this.listener, state, (activityId) => definition.activities.get(activityId)?.escalationCode);
     recordHistory({
       listener: this.listener,
       state,
@@ -137,6 +161,7 @@ export class InstanceRunner {
     how: { fireStartTimers?: boolean; awaitMessage?: boolean } = {},
   ): Promise<InstanceRunner> {
     const runner = new InstanceRunner(definition, identity, options, variables);
+    const startedAt = options.clock.now().getTime();
     // A schedule fires the timer start event, unless a none start event already starts the instance.
     runner.timers.fireStartTimers = (how.fireStartTimers ?? false) && !definition.record.info.noneStart;
     runner.beginEvent(actor);
@@ -145,6 +170,7 @@ export class InstanceRunner {
       await runner.engine.execute({ listener: runner.listener, variables: { ...variables } } as never);
     });
     await runner.settle();
+    if (!runner.state.ended && !runner.hasFailed) runner.eventSubProcessTimers.arm(startedAt);
     if (!how.awaitMessage) await runner.discardOtherStartEvents();
     return runner;
   }
@@ -180,6 +206,8 @@ export class InstanceRunner {
     });
     await runner.settle();
     runner.state.resuming = false;
+    // The host's own timers (event sub-process starts) are where the jobs table says.
+    if (!runner.state.ended && !runner.hasFailed) runner.eventSubProcessTimers.arm(options.clock.now().getTime(), knownDue);
     runner.timers.knownDue = new Map();
     return runner;
   }
@@ -261,10 +289,17 @@ export class InstanceRunner {
   async deliver(kind: 'message' | 'signal', elementRef: string, variables: Record<string, unknown>, actor: string | null): Promise<boolean> {
     const waitsFor = kind === 'message' ? waitsForMessage : waitsForSignal;
     const waiting = this.postponed().filter((api) => waitsFor(this.definition.activities.get(api.id), elementRef));
-    if (!waiting.length) return false;
+    const starts = eventSubProcessStarts(
+      this.state.ended ? null : (this.engine.execution as never),
+      this.definition.activities,
+      this.definition.record.info.processId,
+    ).filter((s) => waitsFor(s.meta, elementRef) && !waiting.some((api) => api.id === s.meta.id));
+    if (!waiting.length && !starts.length) return false;
     this.beginEvent(actor);
     for (const api of waiting) this.mergeVariables(api.owner.environment.variables, variables);
+    if (starts.length) this.mergeVariables({}, variables);
     await this.state.guard(() => {
+      for (const start of starts) start.run();
       const execution = this.engine.execution as unknown as { signal(m: unknown): void };
       execution.signal({ id: elementRef, ...variables });
       return Promise.resolve();
@@ -289,10 +324,83 @@ export class InstanceRunner {
     return due.length;
   }
 
+  // ----- call activities -----
+
+  /** Call activities that began to wait in this event (each needs its called instance). */
+  takeFreshCalls(): CallWait[] {
+    return this.calls.takeFresh();
+  }
+
+  /** Every call activity (or iteration) waiting now, by execution id. */
+  callWaits(): CallWait[] {
+    return this.hasFailed || this.state.ended ? [] : this.calls.all();
+  }
+
+  /** Errors and escalations this instance threw and did not catch, since the last take. */
+  takeThrown(): Thrown[] {
+    return this.calls.takeThrown();
+  }
+
+  /** The called instance ended: its out-variables are set and the call activity goes on. */
+  async completeCall(executionId: string, variables: Record<string, unknown>, actor: string | null): Promise<boolean> {
+    const wait = this.calls.get(executionId);
+    if (!wait) return false;
+    this.calls.done(executionId);
+    this.beginEvent(actor);
+    this.mergeVariables(wait.api.environment.variables, variables);
+    await this.state.guard(() => {
+      wait.api.signal({ ...variables });
+      return Promise.resolve();
+    });
+    await this.settle();
+    return true;
+  }
+
+  /** The called instance ended with an uncaught BPMN error: thrown at the call activity, for its boundary events. */
+  async failCall(executionId: string, error: { code: string | null; message: string }, actor: string | null): Promise<boolean> {
+    const wait = this.calls.get(executionId);
+    if (!wait) return false;
+    this.calls.done(executionId);
+    this.beginEvent(actor);
+    await this.state.guard(() => {
+      wait.api.sendApiMessage('error', { message: error.message, name: 'BpmnError', ...(error.code ? { code: error.code } : {}) });
+      return Promise.resolve();
+    });
+    await this.settle();
+    return true;
+  }
+
+  /** An escalation the called instance threw reaches this boundary event of the call activity. */
+  async escalateAt(boundaryId: string, refId: string | undefined, actor: string | null): Promise<boolean> {
+    const api = this.postponed().find((a) => a.id === boundaryId);
+    if (!api?.sendApiMessage) return false;
+    this.beginEvent(actor);
+    await this.state.guard(() => {
+      api.sendApiMessage?.('escalate', { message: { id: refId ?? 'anonymous', messageType: 'escalation' } });
+      return Promise.resolve();
+    });
+    await this.settle();
+    return true;
+  }
+
+  /** A call activity that could not start its instance: an incident on it, committed with the event. */
+  callFailed(activityId: string, message: string): void {
+    this.callIncidents.push({ activityId, message });
+  }
+
+  takeCallIncidents(): Array<{ activityId: string; message: string }> {
+    return this.callIncidents.splice(0);
+  }
+
   // ----- results -----
 
   takeHistory(): HistoryRecord[] {
     return this.history.splice(0);
+  }
+
+  /** The signals throw events sent during this event, for other instances (see collectThrownSignals). */
+  takeThrownSignals(): ThrownSignal[] {
+    return this.thrownSignals.splice(0);
   }
 
   takeServiceFailures(): ServiceFailure[] {
@@ -346,7 +454,14 @@ export class InstanceRunner {
     mergeVariables(this.engine, this.variables, processVariables, variables);
   }
 
-  private settle(): Promise<void> {
-    return settle({ state: this.state, inflight: this.services.inflight, timers: this.timers, clock: this.options.clock, budget: this.budget });
+  private async settle(): Promise<void> {
+    const parts = { state: this.state, inflight: this.services.inflight, timers: this.timers, clock: this.options.clock, budget: this.budget };
+    await settle(parts);
+    // An interrupting event sub-process started: the rest of its scope ends, then the event runs on.
+    while (this.interruptions.waiting && !this.state.ended && !this.state.failure) {
+      const execution = this.engine.execution as never;
+      this.state.callSafely(() => void this.interruptions.apply(execution));
+      await settle(parts);
+    }
   }
 }

@@ -18,7 +18,18 @@ export function serviceRetryDelay(retryCycle: string | undefined, attempt: numbe
   const parsed = retryCycle ? parseRepeatingInterval(retryCycle) : undefined;
   const retries = parsed ? (parsed.repetitions ?? defaults.serviceRetries) : defaults.serviceRetries;
   if (!Number.isFinite(attempt) || attempt > retries) return undefined;
-  return parsed ? parsed.intervalMs : defaults.retryBackoffMs * 2 ** (attempt - 1);
+  return parsed ? parsed.intervalMs : defaults.retryBackoffMs * 2 ** Math.max(0, attempt - 1);
+}
+
+/**
+ * The attempt number a run counts as so that a failing service task runs `attempts` times in all
+ * (this run and `attempts - 1` automatic retries) before an incident waits again — an operator's
+ * retry with a number of retries.
+ */
+export function attemptFor(retryCycle: string | undefined, attempts: number, defaults: RetryDefaults): number {
+  const parsed = retryCycle ? parseRepeatingInterval(retryCycle) : undefined;
+  const retries = parsed ? (parsed.repetitions ?? defaults.serviceRetries) : defaults.serviceRetries;
+  return retries - attempts + 2;
 }
 
 /** Real milliseconds before a job that failed `attempts` times so far is taken again (at most a minute). */

@@ -1,4 +1,4 @@
-// The jobs table: work due later (BPMN timers, service-task retries, schedule firings), taken by
+// The jobs table: work due later (BPMN timers, service-task retries, schedule firings, thrown signals), taken by
 // one node at a time under a lease — FOR UPDATE SKIP LOCKED on Postgres, a write transaction on
 // SQLite (one writer at a time). A node that dies loses its lease and another takes the job.
 // `due_at` is service time (the clock may run faster); `lock_expires_at` is real wall-clock time,
@@ -9,7 +9,7 @@ import type { Dialect } from './database';
 
 type Row = Record<string, unknown>;
 
-export type JobKind = 'timer' | 'service-retry' | 'start';
+export type JobKind = 'timer' | 'service-retry' | 'start' | 'signal';
 
 export interface JobRecord {
   id: string;
@@ -31,6 +31,19 @@ export interface NewJob {
   executionId: string | null;
   dueAt: string;
   payload: Record<string, unknown>;
+}
+
+export interface JobListFilter {
+  processInstanceId?: string;
+  definitionKey?: string;
+  kind?: JobKind;
+}
+
+/** A job as the job list shows it: with its instance's definition and business key. */
+export interface JobListRow extends JobRecord {
+  definitionId: string | null;
+  definitionKey: string | null;
+  businessKey: string | null;
 }
 
 function toJob(r: Row): JobRecord {
@@ -107,6 +120,17 @@ export class JobStore {
     });
   }
 
+  /** Takes the lease of one job by id, if no one holds it (the node that made the job runs it at once). */
+  async lease(id: string, owner: string, at: { realNow: string; leaseUntil: string }): Promise<JobRecord | undefined> {
+    const taken = await this.knex('jobs')
+      .where({ id })
+      .andWhere((w) => void w.whereNull('lock_expires_at').orWhere('lock_expires_at', '<', at.realNow))
+      .update({ lock_owner: owner, lock_expires_at: at.leaseUntil });
+    if (!taken) return undefined;
+    const row = (await this.knex('jobs').where({ id, lock_owner: owner }).first()) as Row | undefined;
+    return row ? toJob(row) : undefined;
+  }
+
   /** Gives back leases that `owner` took but will not carry out (it is stopping): others may take them now. */
   async release(ids: string[], owner: string): Promise<void> {
     if (ids.length) await this.knex('jobs').whereIn('id', ids).andWhere({ lock_owner: owner }).update({ lock_owner: null, lock_expires_at: null });
@@ -133,6 +157,36 @@ export class JobStore {
     if (filter.processInstanceId) void q.where('process_instance_id', filter.processInstanceId);
     if (filter.kind) void q.where('kind', filter.kind);
     return ((await q.orderBy('due_at').limit(limit)) as Row[]).map(toJob);
+  }
+
+  /**
+   * One page of the jobs waiting now (timers, service-task retries, scheduled starts), soonest due
+   * first, each with its instance's definition; filtered by instance, definition key and kind.
+   */
+  async page(filter: JobListFilter, page: { limit: number; offset: number }): Promise<{ items: JobListRow[]; total: number }> {
+    const where = (q: Knex.QueryBuilder) => {
+      if (filter.processInstanceId) void q.where('j.process_instance_id', filter.processInstanceId);
+      if (filter.definitionKey) void q.where('pi.definition_key', filter.definitionKey);
+      if (filter.kind) void q.where('j.kind', filter.kind);
+      return q;
+    };
+    const base = () => this.knex('jobs as j').leftJoin('process_instances as pi', 'pi.id', 'j.process_instance_id');
+    const [countRow] = (await where(base().count({ n: '*' }))) as Row[];
+    const rows = (await where(
+      base().select('j.*', 'pi.definition_id as pi_definition_id', 'pi.definition_key as pi_definition_key', 'pi.business_key as pi_business_key'),
+    )
+      .orderBy([{ column: 'j.due_at' }, { column: 'j.id' }])
+      .limit(page.limit)
+      .offset(page.offset)) as Row[];
+    return {
+      items: rows.map((r) => ({
+        ...toJob(r),
+        definitionId: (r.pi_definition_id as string | null) ?? null,
+        definitionKey: (r.pi_definition_key as string | null) ?? null,
+        businessKey: (r.pi_business_key as string | null) ?? null,
+      })),
+      total: Number(countRow?.n ?? 0),
+    };
   }
 
   /** Seconds between the oldest due job's due time and `now` (0 when nothing is due). */

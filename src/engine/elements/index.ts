@@ -1,6 +1,7 @@
 // The BPMN concepts procflow gives behaviour to, one file each (as bpmn-elements lays out its
 // own source), and the readers that fill an activity's meta from its moddle element at deploy.
 import type { ElementReader } from './activity-meta';
+import { readCallActivity } from './call-activity';
 import { readMessage } from './message';
 import { readLoop } from './multi-instance';
 import { readRetryCycle, readServiceTopic } from './service-task';
@@ -11,6 +12,7 @@ import { readUserTask } from './user-task';
 
 export * from './activity-meta';
 export * from './boundary-event';
+export * from './call-activity';
 export * from './definitions';
 export * from './error-event';
 export * from './expression-task';
@@ -43,4 +45,5 @@ export const elementReaders: readonly ElementReader[] = [
   readRetryCycle,
   readServiceTopic,
   readLoop,
+  readCallActivity,
 ];

@@ -1,5 +1,8 @@
-// Signals: the signal a catch event waits for, by its element id and name.
+// Signals: the signal a catch event waits for, by its element id and name, and the signals throw
+// events (intermediate throw, end events) send past their own instance.
+import type { EventEmitter } from 'node:events';
 import type { ModdleElement } from 'bpmn-moddle';
+import type { ElementApi } from '../runner/engine-api';
 import type { ActivityMeta, ElementReader } from './activity-meta';
 import { eventDefinition, str } from './moddle-element';
 
@@ -12,4 +15,30 @@ export const readSignal: ElementReader = (el, meta) => {
 
 export function waitsForSignal(meta: ActivityMeta | undefined, signalId: string): boolean {
   return meta?.signal?.id === signalId;
+}
+
+/** A signal a throw event of this instance sent: delivered to every other instance by a job. */
+export interface ThrownSignal {
+  name: string;
+  activityId: string;
+}
+
+/**
+ * Collects the signals throw events send during an event. bpmn-elements delivers a thrown signal
+ * only inside its own definition (DefinitionExecution relays `activity.signal`); Camunda 7 sends
+ * it to every instance waiting for that name. The host commits each thrown signal as a `signal`
+ * job with the event (see event-outcome.ts), and the job delivers it to the other instances.
+ */
+export function collectThrownSignals(
+  listener: EventEmitter,
+  activities: Map<string, ActivityMeta>,
+  state: { resuming: boolean; detached: boolean },
+): ThrownSignal[] {
+  const thrown: ThrownSignal[] = [];
+  listener.on('activity.signal', (api: ElementApi) => {
+    if (state.detached || state.resuming) return;
+    const signal = activities.get(api.id)?.signal;
+    if (signal) thrown.push({ name: signal.name, activityId: api.id });
+  });
+  return thrown;
 }

@@ -6,6 +6,7 @@ import type { PostponedApi } from '../runner/engine-api';
 import type { ActivityMeta, ElementReader } from './activity-meta';
 import { formFields } from './form-data';
 import { list, str } from './moddle-element';
+import { PROCESS } from './process';
 
 export const START_EVENT = 'bpmn:StartEvent';
 
@@ -18,6 +19,11 @@ export const readStartEvent: ElementReader = (el, meta) => {
   meta.formFields = formFields(el);
   const initiator = str(el.initiator);
   if (initiator) meta.initiator = initiator;
+  const parent = el.$parent;
+  if (parent?.triggeredByEvent === true) {
+    const scope = parent.$parent;
+    meta.eventSubProcess = { id: String(parent.id), interrupting: el.isInterrupting !== false, topLevel: scope?.$type === PROCESS, scopeId: String(scope?.id) };
+  }
 };
 
 /** How the top-level start events of a process start it. */

@@ -2,8 +2,9 @@
 // `timers` option (due times kept by the service clock, fired by the jobs table), and the check
 // that a timer expression gave a value.
 import type { Clock } from '../clock';
-import { parseDuration } from '../iso-duration';
-import type { ElementApi } from '../runner/engine-api';
+import { parseDuration, parseRepeatingInterval } from '../iso-duration';
+import { looksLikeQuartzCron, parseQuartzCron } from '../quartz-cron';
+import type { ElementApi, ExtendedElement } from '../runner/engine-api';
 import type { ActivityMeta, ElementReader } from './activity-meta';
 import { eventDefinition, expressionBody } from './moddle-element';
 import { isStartEvent } from './start-event';
@@ -43,7 +44,7 @@ function yearProblem(text: string): string | undefined {
 /**
  * What is wrong with a literal timer value, or undefined: a cycle that repeats more often than
  * MIN_TIMER_CYCLE_MS (R/PT0S would spin the scheduler and bpmn-elements' parser alike), or a date
- * outside TIMER_YEARS. Values this cannot read (cron cycles, expressions) are left to the engine.
+ * outside TIMER_YEARS, or a Quartz cron cycle that does not parse. Expressions are left to the engine.
  */
 export function timerValueProblem(kind: 'timeDuration' | 'timeDate' | 'timeCycle', value: string): TimerValueProblem | undefined {
   const text = value.trim();
@@ -53,6 +54,14 @@ export function timerValueProblem(kind: 'timeDuration' | 'timeDate' | 'timeCycle
     return message ? { code: 'BPMN_INVALID', message } : undefined;
   }
   if (kind !== 'timeCycle') return undefined;
+  if (looksLikeQuartzCron(text)) {
+    try {
+      parseQuartzCron(text);
+      return undefined;
+    } catch (err) {
+      return { code: 'BPMN_INVALID', message: err instanceof Error ? err.message : String(err) };
+    }
+  }
   const parts = text.split('/').map((p) => p.trim());
   if (!parts[0]?.startsWith('R') && !parts[0]?.startsWith('P')) return undefined;
   for (const part of parts) {
@@ -92,6 +101,7 @@ interface TimerOwner {
   id?: string;
   executionId?: string;
   timerType?: string;
+  timeCycle?: unknown;
   expireAt?: Date | string;
 }
 
@@ -104,6 +114,8 @@ export class HostTimers {
   knownDue = new Map<string, number>();
   /** Start-event timers fire at once (the instance was started by its schedule). */
   fireStartTimers = false;
+  /** Start events whose timer fires as soon as bpmn-elements arms it (an event sub-process the host triggered). */
+  readonly fireNow = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -132,9 +144,10 @@ export class HostTimers {
     const meta = activityId ? this.activities.get(activityId) : undefined;
     let dueAt: number;
     const known = executionId ? this.knownDue.get(executionId) : undefined;
-    if (this.fireStartTimers && isStartEvent(meta?.type)) dueAt = now;
+    if (activityId !== null && this.fireNow.delete(activityId)) dueAt = now;
+    else if (this.fireStartTimers && isStartEvent(meta?.type)) dueAt = now;
     else if (known !== undefined) dueAt = known;
-    else if (owner.timerType === 'timeDate' && owner.expireAt) dueAt = new Date(owner.expireAt).getTime();
+    else if ((owner.timerType === 'timeDate' || isCronCycle(owner)) && owner.expireAt) dueAt = new Date(owner.expireAt).getTime();
     else dueAt = now + Math.max(0, Number(delay) || 0);
     if (executionId) this.knownDue.delete(executionId);
     this.waits.set(ref, { dueAt, ref, activityId, executionId, fire: () => callback(...args) });
@@ -145,6 +158,18 @@ export class HostTimers {
   private readonly disarm = (ref: unknown): void => {
     if (ref && typeof ref === 'object') this.waits.delete(ref);
   };
+
+  /** A timer the host keeps itself, not armed by bpmn-elements (see EventSubProcessTimers). */
+  armHostTimer(activityId: string, executionId: string, dueAt: number, fire: () => void): void {
+    const ref = { hostTimer: executionId };
+    this.waits.set(ref, { dueAt, ref, activityId, executionId, fire });
+    this.onArm();
+  }
+
+  /** Drops the timers that `match` picks (an interrupting event sub-process ends its scope's other timers). */
+  drop(match: (timer: TimerWait) => boolean): void {
+    for (const [ref, wait] of this.waits) if (match(wait)) this.waits.delete(ref);
+  }
 
   /** The timers due by `now`, in the order they were armed. */
   due(now: number): TimerWait[] {
@@ -185,4 +210,73 @@ export function checkTimerValue(api: ElementApi): void {
       );
     }
   }
+}
+
+function isCronCycle(owner: TimerOwner): boolean {
+  return owner.timerType === 'timeCycle' && typeof owner.timeCycle === 'string' && looksLikeQuartzCron(owner.timeCycle);
+}
+
+interface ParsedTimer {
+  expireAt?: Date;
+  repeat?: number;
+  delay?: number;
+}
+interface TimerDefinitionBehaviour {
+  type?: string;
+  parse(timerType: string, value: string): ParsedTimer;
+}
+
+/**
+ * bpmn-engine `extensions` entry: a timeCycle that is not an ISO 8601 repeating interval is read
+ * as a Quartz cron expression, as Camunda 7 reads it (bpmn-elements' own parser, @0dep/piso,
+ * reads ISO 8601 only and fails the instance). The next firing is computed on the service clock,
+ * and HostTimers arms it at that time; the cycle repeats (bpmn-elements repeats a cycle only on a
+ * non-interrupting boundary event; a timer start event's cycle is the host's schedule).
+ * bpmn-elements builds an activity's event definitions before it loads the extensions, so the
+ * parser is replaced on each TimerEventDefinition of the activity (bpmn-elements 17.3).
+ */
+export function quartzCronTimers(clock: Clock): (element: ExtendedElement) => undefined {
+  return (element) => {
+    const definitions = (element as unknown as { eventDefinitions?: TimerDefinitionBehaviour[] }).eventDefinitions;
+    for (const definition of definitions ?? []) {
+      if (definition.type !== TIMER_EVENT_DEFINITION || typeof definition.parse !== 'function') continue;
+      const engineParse = definition.parse.bind(definition);
+      definition.parse = (timerType, value) => {
+        if (timerType !== 'timeCycle' || typeof value !== 'string' || !looksLikeQuartzCron(value)) return engineParse(timerType, value);
+        const now = clock.now();
+        const expireAt = parseQuartzCron(value).next(now);
+        if (!expireAt) throw new Error(`timer <${element.id}>: the cron cycle <${value}> fires no more after ${now.toISOString()}`);
+        return { expireAt, repeat: -1, delay: expireAt.getTime() - now.getTime() };
+      };
+    }
+    return undefined;
+  };
+}
+
+/**
+ * When a timer the host arms itself is due, from `now` on the service clock: a duration from now,
+ * a date, a Quartz cron cycle's next firing, an ISO 8601 cycle's start or first interval. An
+ * expression, or a value that does not read, gives undefined (no timer).
+ */
+export function hostTimerDue(timer: { kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }, now: number): number | undefined {
+  const value = timer.value.trim();
+  if (value.includes('${') || value.includes('#{')) return undefined;
+  if (timer.kind === 'timeDuration') {
+    const ms = parseDuration(value);
+    return ms === undefined ? undefined : now + ms;
+  }
+  if (timer.kind === 'timeDate') {
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : at;
+  }
+  if (looksLikeQuartzCron(value)) {
+    try {
+      return parseQuartzCron(value).next(new Date(now))?.getTime();
+    } catch {
+      return undefined;
+    }
+  }
+  const cycle = parseRepeatingInterval(value);
+  if (!cycle) return undefined;
+  return cycle.start !== undefined && cycle.start > now ? cycle.start : now + cycle.intervalMs;
 }

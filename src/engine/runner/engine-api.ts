@@ -12,6 +12,8 @@ export interface PostponedApi {
   signal(message?: unknown): void;
   discard(): void;
   getPostponed(): PostponedApi[];
+  /** Publishes an api message of this action to the activity (e.g. `escalate` to a boundary event). */
+  sendApiMessage?(action: string, content?: unknown): void;
 }
 
 /** What the engine listener receives for an activity event. */

@@ -3,7 +3,16 @@
 import type { Engine } from 'bpmn-engine';
 import type { Clock } from '../clock';
 import type { RuntimeDefinition } from '../definition-registry';
-import { describeOpenTask, isBoundaryEvent, isUserTask, type ArmedTimer, type ExternalTaskWait, type HostTimers, type ServiceTasks } from '../elements';
+import {
+  describeOpenTask,
+  eventSubProcessStarts,
+  isBoundaryEvent,
+  isUserTask,
+  type ArmedTimer,
+  type ExternalTaskWait,
+  type HostTimers,
+  type ServiceTasks,
+} from '../elements';
 import type { InstanceState, SubscriptionRecord, TaskRecord, WaitingAt } from '../../store/types';
 import type { PostponedApi } from './engine-api';
 import type { RunnerState } from './runner-state';
@@ -65,6 +74,13 @@ export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot
     if (isUserTask(type) && meta) openTasks.push(describeOpenTask(api, meta, taskContext, now));
     if (meta?.message) subscriptions.push(subscription('message', meta.message, api.id));
     if (meta?.signal) subscriptions.push(subscription('signal', meta.signal, api.id));
+  }
+  // Event sub-process starts wait as subscriptions while their scope runs (see eventSubProcessStarts).
+  const execution = over ? null : (parts.engine.execution as never);
+  for (const { meta } of eventSubProcessStarts(execution, definition.activities, definition.record.info.processId)) {
+    if (subscriptions.some((s) => s.activityId === meta.id)) continue;
+    if (meta.message) subscriptions.push(subscription('message', meta.message, meta.id));
+    if (meta.signal) subscriptions.push(subscription('signal', meta.signal, meta.id));
   }
   const nextTimerAt = over ? null : parts.timers.nextDueAt();
   const timers: ArmedTimer[] = over ? [] : parts.timers.armed();
