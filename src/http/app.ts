@@ -9,6 +9,7 @@ import { definitionRoutes } from './routes/definition-routes';
 import { externalTaskRoutes } from './routes/external-task-routes';
 import { incidentRoutes } from './routes/incident-routes';
 import { instanceRoutes } from './routes/instance-routes';
+import { jobRoutes } from './routes/job-routes';
 import { messageRoutes } from './routes/message-routes';
 import { opsRoutes } from './routes/ops-routes';
 import { scheduleRoutes } from './routes/schedule-routes';
@@ -41,12 +42,13 @@ export function createApp(ctx: HttpContext, version = '0.1.0'): Express {
   api.use(externalTaskRoutes(ctx));
   api.use(messageRoutes(ctx));
   api.use(incidentRoutes(ctx));
+  api.use(jobRoutes(ctx));
   api.use(userRoutes(ctx));
   api.use(scheduleRoutes(ctx));
   api.use(statsRoutes(ctx));
   for (const area of ctx.areas) if (area.http.api) api.use(area.http.api(ctx));
   app.use('/api', api);
-  // Camunda 7's REST subset, with Camunda's error answers (docs/camunda-rest.md).
+  // Camunda 7's REST subset, with Camunda's error answers (docs/camunda-compatibility.md).
   app.use('/engine-rest', engineRestRouter(ctx));
   // Routes of an area outside /api (the order prototype's /place_order, /check_…, as it had them).
   // Their JSON is read here, so that it meets the same limits (a route's own parser then skips it).

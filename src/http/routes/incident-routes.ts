@@ -1,7 +1,10 @@
-// Incidents (admin): list, and retry the failed step.
+// Incidents (admin): list, retry the failed step (optionally with a number of attempts), retry
+// several at once.
 import { Router } from 'express';
+import type * as contract from '../../contract';
 import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
+import { bulkRetryBody, retryBody } from '../repair-schemas';
 import { incidentQuery } from '../schemas';
 import { parseWith } from '../validation';
 import { incidentView, instanceView } from '../views';
@@ -16,8 +19,22 @@ export function incidentRoutes(ctx: HttpContext): Router {
     res.json({ items: page.items.map(incidentView), total: page.total });
   });
 
+  r.post('/incidents/retry', async (req, res) => {
+    const body = parseWith(bulkRetryBody, req.body ?? {});
+    const results = await incidents.retryMany(currentUser(res), body.ids, body.retries);
+    const answer: contract.BulkRetry = {
+      results: results.map((x) =>
+        x.status === 'retried'
+          ? { id: x.id, status: x.status, processInstance: instanceView(x.result) }
+          : { id: x.id, status: x.status, code: x.code, httpStatus: x.httpStatus, detail: x.detail },
+      ),
+    };
+    res.json(answer);
+  });
+
   r.post('/incidents/:id/retry', async (req, res) => {
-    res.json({ processInstance: instanceView(await incidents.retry(currentUser(res), String(req.params.id))) });
+    const body = parseWith(retryBody, req.body ?? {});
+    res.json({ processInstance: instanceView(await incidents.retry(currentUser(res), String(req.params.id), body.retries)) });
   });
 
   return r;

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
+import { triggerBody, variableBody } from '../repair-schemas';
 import { instanceQuery } from '../schemas';
 import { parseWith } from '../validation';
 import { historyView, instanceView } from '../views';
@@ -22,6 +23,22 @@ export function instanceRoutes(ctx: HttpContext): Router {
 
   r.get('/process-instances/:id/history', async (req, res) => {
     res.json((await instances.history(currentUser(res), String(req.params.id))).map(historyView));
+  });
+
+  // An operator's repairs (src/app/instance-variables.ts): each one event, answered with the instance as it ran on.
+  const repair = ctx.app.instanceVariables;
+  r.put('/process-instances/:id/variables/:name', async (req, res) => {
+    const body = parseWith(variableBody, req.body ?? {});
+    res.json(instanceView(await repair.set(currentUser(res), String(req.params.id), String(req.params.name), body.value)));
+  });
+
+  r.delete('/process-instances/:id/variables/:name', async (req, res) => {
+    res.json(instanceView(await repair.delete(currentUser(res), String(req.params.id), String(req.params.name))));
+  });
+
+  r.post('/process-instances/:id/activities/:activityId/trigger', async (req, res) => {
+    const body = parseWith(triggerBody, req.body ?? {});
+    res.json(instanceView(await repair.trigger(currentUser(res), String(req.params.id), String(req.params.activityId), body.variables ?? {})));
   });
 
   r.delete('/process-instances/:id', async (req, res) => {

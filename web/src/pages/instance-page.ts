@@ -1,12 +1,14 @@
 // One instance: its diagram with the path taken (from the history: only what ran), run counts,
-// where it waits and where it failed, open tasks, incidents (retry), variables, history, and cancel.
+// where it waits and where it failed, open tasks, incidents (retry), variables, history, and cancel;
+// an operator's repairs (variables, triggers, retries with retries, messages) are in instance-repair.ts.
 import { api, isForbidden, list, request } from '../api';
-import { isAdmin, type PageContext } from '../context';
+import type { PageContext } from '../context';
 import { serviceNow } from '../clock';
 import { pathFromHistory, showDiagram, type Diagram } from '../diagram';
 import { badge, h, link, mount, table } from '../dom';
-import { dateTime, duration, shortId, value } from '../format';
+import { dateTime, duration, shortId } from '../format';
 import { errorMessage, failure, notice, pageHeader, section } from '../ui';
+import { repairSection, retryControl, variablesSection } from './instance-repair';
 import type { HistoryEntry, Incident, ProcessInstance, Task } from '@contract';
 
 export function stateBadge(state: string): HTMLElement {
@@ -100,7 +102,7 @@ export async function instancePage(ctx: PageContext): Promise<void> {
       h(
         'dd',
         { 'data-testid': 'waiting-at' },
-        instance.waitingAt.length ? instance.waitingAt.map((w) => badge(`${w.activityName ?? w.activityId} (${w.type})`, 'waiting')) : '—',
+        instance.waitingAt.length ? instance.waitingAt.map((w) => [badge(w.activityName ?? w.activityId, 'waiting'), `(${w.type}) `]) : '—',
       ),
     ),
     section(
@@ -145,39 +147,14 @@ export async function instancePage(ctx: PageContext): Promise<void> {
               { title: 'State', cell: (i) => badge(i.state, i.state === 'open' ? 'error' : 'muted') },
               { title: 'Retries', cell: (i) => i.retries },
               { title: 'Since', cell: (i) => dateTime(i.createdAt) },
-              {
-                title: '',
-                cell: (i) =>
-                  i.state === 'open' && isAdmin(ctx.me)
-                    ? h(
-                        'button',
-                        {
-                          class: 'secondary',
-                          onclick: () =>
-                            void api(`/api/incidents/${i.id}/retry`, { method: 'POST', body: {} })
-                              .then(() => ctx.navigate(`/instances/${instance.id}`))
-                              .catch((err: unknown) => status.replaceChildren(notice('error', errorMessage(err)))),
-                        },
-                        'Retry',
-                      )
-                    : null,
-              },
+              { title: '', cell: (i) => retryControl(ctx, instance, i, status) },
             ],
             'No incident.',
           ),
         )
       : null,
-    section(
-      'Variables',
-      table(
-        Object.entries(instance.variables),
-        [
-          { title: 'Name', cell: ([k]) => k },
-          { title: 'Value', cell: ([, v]) => h('code', null, value(v)) },
-        ],
-        'No variables.',
-      ),
-    ),
+    section('Variables', variablesSection(ctx, instance, status)),
+    ((repair) => (repair ? section('Trigger, message, signal', repair) : null))(repairSection(ctx, instance, status)),
     section(
       'History',
       table(
@@ -188,6 +165,7 @@ export async function instancePage(ctx: PageContext): Promise<void> {
           { title: 'Activity', cell: (e) => e.activityName ?? e.activityId ?? '—' },
           { title: 'Type', cell: (e) => e.type ?? '—' },
           { title: 'By', cell: (e) => e.by ?? '' },
+          { title: 'Change', cell: (e) => (e.details ? h('code', { 'data-testid': 'history-change' }, changeText(e.details)) : '') },
         ],
         'No history.',
       ),
@@ -211,4 +189,11 @@ export async function instancePage(ctx: PageContext): Promise<void> {
     canvas.replaceWith(notice('warning', `The diagram of ${instance.definitionKey} v${instance.definitionVersion} cannot be drawn: ${errorMessage(err)}`));
   }
   document.title = `${instance.definitionKey} ${shortId(instance.id)} · procflow`;
+}
+
+/** An operator's change as the history shows it: `amount: 20 → 250`. */
+function changeText(d: Record<string, unknown>): string {
+  const show = (v: unknown) => (v === undefined ? '∅' : JSON.stringify(v));
+  if (typeof d.name === 'string') return `${d.name}: ${show(d.oldValue)} → ${show(d.newValue)}`;
+  return JSON.stringify(d);
 }

@@ -1,13 +1,14 @@
 // Instances: filter by definition, state, business key (contains, any case) and start date (from,
-// to: whole days in the browser's time zone); each links to its page.
-import { list } from '../api';
-import type { PageContext } from '../context';
+// to: whole days in the browser's time zone); each links to its page. Below, for admins, the open
+// incidents: select several and retry them at once (each its own retry, answered per incident).
+import { api, list } from '../api';
+import { isAdmin, type PageContext } from '../context';
 import { serviceNow } from '../clock';
 import { badge, h, link, mount, table } from '../dom';
 import { dateTime, duration, shortId } from '../format';
-import { failure, pageHeader } from '../ui';
+import { action, failure, notice, pageHeader, section } from '../ui';
 import { stateBadge } from './instance-page';
-import type { ProcessInstance } from '@contract';
+import type { BulkRetry, Incident, ProcessInstance } from '@contract';
 
 const PAGE = 50;
 
@@ -62,7 +63,9 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
     });
   });
   const body = h('div');
-  mount(ctx.root, pageHeader('Instances'), filters, body);
+  const incidents = h('div');
+  mount(ctx.root, pageHeader('Instances'), filters, body, incidents);
+  if (isAdmin(ctx.me)) void openIncidents(ctx, incidents);
   try {
     const page = await list<ProcessInstance>('/api/process-instances', {
       definitionKey,
@@ -108,4 +111,56 @@ function dayStart(day: string, days = 0): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return '';
   return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days).toISOString();
+}
+
+/** The open incidents with a checkbox each, a retries field and "Retry selected". */
+async function openIncidents(ctx: PageContext, root: HTMLElement): Promise<void> {
+  let page: { items: Incident[]; total: number };
+  try {
+    page = await list<Incident>('/api/incidents', { state: 'open', limit: 100 });
+  } catch (err) {
+    mount(root, failure(err, 'Incidents', 'GET /api/incidents'));
+    return;
+  }
+  const status = h('div', { 'data-testid': 'bulk-retry-status' });
+  const boxes = new Map<string, HTMLInputElement>();
+  const rows = page.items.map((i) => {
+    const box = h('input', { type: 'checkbox', name: 'incident', value: i.id, 'aria-label': `select incident ${i.id}` });
+    boxes.set(i.id, box);
+    return { i, box };
+  });
+  const retries = h('input', { type: 'number', min: '1', max: '100', class: 'short', name: 'bulk-retries', placeholder: 'retries', 'aria-label': 'retries' });
+  const retry = h('button', { class: 'primary', 'data-action': 'retry-selected' }, 'Retry selected');
+  action(retry, status, async () => {
+    const ids = [...boxes.entries()].filter(([, b]) => b.checked).map(([id]) => id);
+    if (!ids.length) throw new Error('select the incidents to retry first');
+    const n = retries.value.trim() ? Number(retries.value) : undefined;
+    const answer = await api<BulkRetry>('/api/incidents/retry', { method: 'POST', body: { ids, ...(n === undefined ? {} : { retries: n }) } });
+    const failed = answer.results.filter((r) => r.status === 'failed');
+    await openIncidents(ctx, root);
+    status.replaceChildren(
+      notice(failed.length ? 'warning' : 'success', `${answer.results.length - failed.length} of ${answer.results.length} retried.`),
+      ...failed.map((r) => notice('error', `${shortId(r.id)}: ${r.code ?? ''} ${r.detail ?? ''}`)),
+    );
+    root.prepend(status);
+  });
+  mount(
+    root,
+    section(
+      `Open incidents (${page.total})`,
+      table(
+        rows,
+        [
+          { title: '', cell: (r) => r.box },
+          { title: 'Instance', cell: (r) => link(`/instances/${r.i.processInstanceId}`, shortId(r.i.processInstanceId)) },
+          { title: 'Activity', cell: (r) => r.i.activityId ?? '—' },
+          { title: 'Message', cell: (r) => r.i.message },
+          { title: 'Since', cell: (r) => dateTime(r.i.createdAt) },
+        ],
+        'No open incident.',
+      ),
+      page.items.length ? h('div', { class: 'inline-form' }, retries, retry) : null,
+    ),
+    status,
+  );
 }
