@@ -1,31 +1,52 @@
-// The task list: a non-admin sees and acts on tasks of its groups or assigned to it (and sees
-// those it completed); claiming, unclaiming, assigning, and completing with the task's form checked.
+// The task list: a non-admin sees and acts on tasks of its groups, naming it or assigned to it
+// (and sees those it completed); claiming, unclaiming, assigning, changing priority and dates,
+// comments (task-comments.ts), and completing with the task's form checked.
 import { AppError } from '../errors/app-error';
 import { validateForm } from '../engine/task-forms';
-import type { TaskFilter, TaskOrder } from '../store/task-store';
+import type { TaskAttributeChange, TaskFilter, TaskInvolvement, TaskOrder } from '../store/task-store';
 import type { Page, PageQuery, TaskRecord } from '../store/types';
-import { maySeeTask, requireActOnTask, requireAssign, requireClaim, requireUnclaim, taskListScope, type Actor } from './access';
+import { maySeeTask, requireActOnTask, requireAssign, requireClaim, requireEditTask, requireUnclaim, taskListScope, type Actor } from './access';
 import type { AppContext } from './context';
 import type { Idempotency } from './idempotency';
 import type { Instances } from './instances';
 import type { InstanceWithIncidents } from './records';
+import { TaskComments } from './task-comments';
 
-/** `completedBy: 'me'` stands for the caller. */
-export type TaskListFilter = Omit<TaskFilter, 'visibleTo'>;
+/**
+ * `completedBy`, `assignee` and `candidateUser` `'me'` stand for the caller; `involvement` narrows
+ * the list to tasks assigned to the caller, of its groups, or naming it as a candidate.
+ */
+export type TaskListFilter = Omit<TaskFilter, 'visibleTo' | 'candidateGroupIn'> & { involvement?: TaskInvolvement };
 
 export type TaskCompletion = { task: TaskRecord } & InstanceWithIncidents;
 
 export class Tasks {
+  readonly comments: TaskComments;
+
   constructor(
     private readonly ctx: AppContext,
     private readonly instances: Instances,
     private readonly idempotency: Idempotency,
-  ) {}
+  ) {
+    this.comments = new TaskComments(ctx);
+  }
 
-  list(actor: Actor, filter: TaskListFilter, page: PageQuery, order: TaskOrder = {}): Promise<Page<TaskRecord>> {
+  async list(actor: Actor, filter: TaskListFilter, page: PageQuery, order: TaskOrder = {}): Promise<Page<TaskRecord>> {
     const scope = taskListScope(actor);
-    const completedBy = filter.completedBy === 'me' ? actor.name : filter.completedBy;
-    return this.ctx.store.tasks.list({ ...filter, ...(completedBy ? { completedBy } : {}), ...(scope ? { visibleTo: scope } : {}) }, page, order);
+    const me = (name: string | undefined) => (name === 'me' ? actor.name : name);
+    const { involvement, ...rest } = filter;
+    const query: TaskFilter = { ...rest, ...(scope ? { visibleTo: scope } : {}) };
+    const completedBy = me(filter.completedBy);
+    const candidateUser = involvement === 'candidate' ? actor.name : me(filter.candidateUser);
+    const assignee = involvement === 'assigned' ? actor.name : me(filter.assignee);
+    if (completedBy) query.completedBy = completedBy;
+    if (candidateUser) query.candidateUser = candidateUser;
+    if (assignee) query.assignee = assignee;
+    if (involvement === 'groups') {
+      if (!actor.groups.length) return { items: [], total: 0 };
+      query.candidateGroupIn = actor.groups;
+    }
+    return this.ctx.store.tasks.list(query, page, order);
   }
 
   /** A task the caller may see, with the instance's variables while it is open. */
@@ -68,6 +89,24 @@ export class Tasks {
       throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was changed by someone else meanwhile`);
     }
     return { ...task, assignee: target.name };
+  }
+
+  /**
+   * Sets who holds the task: a user name (the rules of assign), or null to give it back to its
+   * candidates (the rules of unclaim).
+   */
+  assignee(actor: Actor, id: string, assignee: string | null): Promise<TaskRecord> {
+    return assignee === null ? this.unclaim(actor, id) : this.assign(actor, id, assignee);
+  }
+
+  /** Changes an open task's priority, due and follow-up dates (rules: access.requireEditTask). */
+  async changeAttributes(actor: Actor, id: string, change: TaskAttributeChange): Promise<TaskRecord> {
+    const task = await this.found(id);
+    requireEditTask(actor, task);
+    if (!(await this.ctx.store.tasks.changeAttributes(task.id, change))) {
+      throw new AppError('TASK_NOT_OPEN', `task <${task.id}> was completed or cancelled meanwhile, its priority and dates are kept as they were`);
+    }
+    return { ...task, ...change };
   }
 
   /** Completes a task once; with an idempotency key a repeat answers the first completion. */

@@ -1,19 +1,26 @@
-// The task list: open tasks of my groups or assigned to me (or those I completed), filtered by
-// business key and sorted; claim, unclaim, assign, the task's form with the business data it is
-// about, complete. The list refreshes by itself; an open form is left alone while it refreshes.
+// The task list: open tasks of my groups, naming me or assigned to me (or those I completed),
+// filtered by name, business key and due date, sorted, with filters saved in the browser; claim,
+// unclaim, assign, change priority and dates, comment, the task's form with the business data it
+// is about, complete. The list refreshes by itself; an open form is left alone while it refreshes.
 import { api, ApiError, list } from '../api';
 import { every, isAdmin, type PageContext } from '../context';
 import { badge, h, link, mount, table } from '../dom';
 import { age, dateTime, duration, shortId } from '../format';
 import { errorMessage, failure, notice, pageHeader } from '../ui';
 import { businessVariables, ORDER_PROCESS, orderPanel } from './task-business-data';
+import { attributeEditor, commentsThread, dueCell, dueIn } from './task-comments';
 import type { FormField, Task, TaskCompleted } from '@contract';
 
-type View = 'open' | 'mine' | 'completed';
+type View = 'open' | 'mine' | 'groups' | 'candidate' | 'completed';
+
+/** What the list asks for, by view: assigned to me, of my groups, naming me (GET /api/tasks?involvement=). */
+const INVOLVEMENT: Partial<Record<View, string>> = { mine: 'assigned', groups: 'groups', candidate: 'candidate' };
 
 const SORTS: Record<string, { label: string; sort: string; order: 'asc' | 'desc' }> = {
   oldest: { label: 'Oldest first', sort: 'createdAt', order: 'asc' },
   newest: { label: 'Newest first', sort: 'createdAt', order: 'desc' },
+  priority: { label: 'Highest priority first', sort: 'priority', order: 'desc' },
+  due: { label: 'Due soonest first', sort: 'due', order: 'asc' },
   name: { label: 'Task name', sort: 'name', order: 'asc' },
   businessKey: { label: 'Business key', sort: 'businessKey', order: 'asc' },
   completed: { label: 'Last completed first', sort: 'completedAt', order: 'desc' },
@@ -28,6 +35,37 @@ function businessKeyCell(t: Task): HTMLElement | string {
 }
 
 const REFRESH_MS = 5000;
+
+/** Filters a person saved, by name, kept in this browser. */
+interface SavedFilter {
+  view: string;
+  sort: string;
+  name: string;
+  businessKey: string;
+  dueBefore: string;
+}
+
+const SAVED_FILTERS_KEY = 'procflow.task-filters';
+
+function savedFilters(): Record<string, SavedFilter> {
+  try {
+    const raw = window.localStorage.getItem(SAVED_FILTERS_KEY);
+    const parsed: unknown = raw ? JSON.parse(raw) : {};
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, SavedFilter>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function storeFilters(filters: Record<string, SavedFilter>): void {
+  window.localStorage.setItem(SAVED_FILTERS_KEY, JSON.stringify(filters));
+}
+
+/** A date input's day as the first moment of that day in the browser's time zone. */
+function startOfDay(date: string): string | undefined {
+  const ms = date ? new Date(`${date}T00:00:00`).getTime() : NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
 
 function fieldInput(field: FormField, current: unknown, disabled = false): HTMLElement {
   const name = field.id;
@@ -80,6 +118,8 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
     { id: 'task-view', 'aria-label': 'which tasks' },
     h('option', { value: 'open' }, admin ? 'All open tasks' : 'Open tasks for me'),
     h('option', { value: 'mine' }, 'Assigned to me'),
+    h('option', { value: 'groups' }, 'Of my groups'),
+    h('option', { value: 'candidate' }, 'Naming me as candidate'),
     h('option', { value: 'completed' }, 'Completed by me'),
   );
   const sortBy = h(
@@ -88,6 +128,19 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
     Object.entries(SORTS).map(([k, v]) => h('option', { value: k }, v.label)),
   );
   const keyFilter = h('input', { type: 'search', id: 'task-business-key', placeholder: 'business key / order id', 'aria-label': 'business key' });
+  const nameFilter = h('input', { type: 'search', id: 'task-name', placeholder: 'task name', 'aria-label': 'task name' });
+  const dueFilter = h('input', { type: 'date', id: 'task-due-before', 'aria-label': 'due before', title: 'due before' });
+  const saved = h('select', { id: 'task-saved', 'aria-label': 'saved filters' });
+  const saveName = h('input', { type: 'text', id: 'task-filter-name', placeholder: 'name this filter', 'aria-label': 'filter name', class: 'short' });
+  const renderSaved = (current = '') => {
+    mount(
+      saved,
+      h('option', { value: '' }, 'Saved filters…'),
+      Object.keys(savedFilters())
+        .sort()
+        .map((n) => h('option', { value: n, selected: n === current || undefined }, n)),
+    );
+  };
   let selected = ctx.query.get('task');
   let tasks: Task[] = [];
 
@@ -98,9 +151,11 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
       const page = await list<Task>('/api/tasks', {
         state: which === 'completed' ? 'completed' : 'open',
         limit: 200,
-        ...(which === 'mine' ? { assignee: ctx.me.name } : {}),
+        ...(INVOLVEMENT[which] ? { involvement: INVOLVEMENT[which] } : {}),
         ...(which === 'completed' ? { completedBy: 'me' } : {}),
         ...(keyFilter.value.trim() ? { businessKey: keyFilter.value.trim() } : {}),
+        ...(nameFilter.value.trim() ? { name: nameFilter.value.trim() } : {}),
+        ...(startOfDay(dueFilter.value) ? { dueBefore: startOfDay(dueFilter.value) } : {}),
         sort: order?.sort,
         order: order?.order,
       });
@@ -141,6 +196,8 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
                   title: 'Assignee',
                   cell: (t: Task) => (t.assignee ? badge(t.assignee === ctx.me.name ? 'me' : t.assignee, t.assignee === ctx.me.name ? 'ok' : 'muted') : '—'),
                 },
+                { title: 'Priority', cell: (t: Task) => h('span', { 'data-testid': 'priority' }, t.priority), class: 'num' },
+                { title: 'Due', cell: (t: Task) => dueCell(t) },
                 { title: 'Waiting', cell: (t: Task) => h('span', { title: dateTime(t.createdAt) }, age(t.createdAt)), class: 'num' },
               ]),
         ],
@@ -148,7 +205,9 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
           ? 'You have completed no task yet.'
           : which === 'mine'
             ? 'No open task is assigned to you.'
-            : 'No open task for your groups. The list refreshes by itself.',
+            : which === 'candidate'
+              ? 'No open task names you as a candidate.'
+              : 'No open task for your groups. The list refreshes by itself.',
       ),
     );
   };
@@ -170,7 +229,8 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
     const fields = task.form.fields;
     const open = task.state === 'open';
     const holds = task.assignee === ctx.me.name;
-    const mayAct = admin || holds || (!task.assignee && task.candidateGroups.some((g) => ctx.me.groups.includes(g)));
+    const mayAct =
+      admin || holds || (!task.assignee && (task.candidateUsers.includes(ctx.me.name) || task.candidateGroups.some((g) => ctx.me.groups.includes(g))));
     const assignTo = h('input', {
       type: 'text',
       name: 'assignee',
@@ -280,6 +340,13 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
           h('dd', null, task.definitionKey, ' · ', link(`/instances/${task.processInstanceId}`, 'instance ', shortId(task.processInstanceId))),
           h('dt', null, 'Candidate groups'),
           h('dd', null, task.candidateGroups.join(', ') || '—'),
+          task.candidateUsers.length ? [h('dt', null, 'Candidate users'), h('dd', null, task.candidateUsers.join(', '))] : null,
+          h('dt', null, 'Priority'),
+          h('dd', { 'data-testid': 'task-priority' }, task.priority),
+          h('dt', null, 'Due'),
+          h('dd', { 'data-testid': 'task-due' }, task.dueAt ? [dateTime(task.dueAt), ` (${dueIn(task.dueAt)})`] : '—'),
+          h('dt', null, 'Follow up'),
+          h('dd', null, task.followUpAt ? dateTime(task.followUpAt) : '—'),
           h('dt', null, 'Assignee'),
           h('dd', { 'data-testid': 'assignee' }, task.assignee ?? (open ? 'nobody (claim it, or complete it directly)' : '—')),
           h('dt', null, 'Waiting since'),
@@ -291,8 +358,18 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
             ? h('details', { class: 'context' }, h('summary', null, 'All business data of the instance'), business)
             : h('div', { class: 'business-box' }, h('h3', null, 'Business data'), business)
           : null,
+        open && mayAct
+          ? [
+              h('h3', null, 'Priority and dates'),
+              attributeEditor(task, (t) => {
+                renderDetail({ ...task, ...t, variables: task.variables });
+                void refresh();
+              }),
+            ]
+          : null,
         h('h3', null, open ? 'Your decision' : 'Submitted'),
         form,
+        commentsThread(task),
       ),
     );
   };
@@ -304,14 +381,61 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
     reload();
   });
   sortBy.addEventListener('change', reload);
+  dueFilter.addEventListener('change', reload);
   let typing: number | undefined;
-  keyFilter.addEventListener('input', () => {
-    window.clearTimeout(typing);
-    typing = window.setTimeout(reload, 250);
+  for (const input of [keyFilter, nameFilter]) {
+    input.addEventListener('input', () => {
+      window.clearTimeout(typing);
+      typing = window.setTimeout(reload, 250);
+    });
+  }
+  saved.addEventListener('change', () => {
+    const f = savedFilters()[saved.value];
+    if (!f) return;
+    view.value = f.view;
+    sortBy.value = f.sort;
+    nameFilter.value = f.name;
+    keyFilter.value = f.businessKey;
+    dueFilter.value = f.dueBefore;
+    saveName.value = saved.value;
+    reload();
   });
+  const saveFilter = () => {
+    const name = saveName.value.trim() || saved.value;
+    if (!name) {
+      saveName.focus();
+      return;
+    }
+    storeFilters({
+      ...savedFilters(),
+      [name]: { view: view.value, sort: sortBy.value, name: nameFilter.value, businessKey: keyFilter.value, dueBefore: dueFilter.value },
+    });
+    renderSaved(name);
+  };
+  const deleteFilter = () => {
+    if (!saved.value) return;
+    const rest = savedFilters();
+    delete rest[saved.value];
+    storeFilters(rest);
+    saveName.value = '';
+    renderSaved();
+  };
+  renderSaved();
   mount(
     ctx.root,
-    pageHeader('Tasks', view, sortBy, keyFilter, updated, h('button', { class: 'secondary', onclick: reload }, 'Refresh')),
+    pageHeader('Tasks', view, sortBy, updated, h('button', { class: 'secondary', onclick: reload }, 'Refresh')),
+    h(
+      'div',
+      { class: 'filters', 'data-testid': 'task-filters' },
+      nameFilter,
+      keyFilter,
+      h('label', { for: 'task-due-before', class: 'muted' }, 'due before'),
+      dueFilter,
+      saved,
+      saveName,
+      h('button', { type: 'button', class: 'secondary small', 'data-action': 'save-filter', onclick: saveFilter }, 'Save filter'),
+      h('button', { type: 'button', class: 'secondary small', 'data-action': 'delete-filter', onclick: deleteFilter }, 'Delete'),
+    ),
     h('div', { class: 'split' }, listBox, detail),
   );
   mount(detail, h('p', { class: 'muted' }, 'Choose a task to see its form.'));
