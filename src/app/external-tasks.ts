@@ -63,12 +63,12 @@ export class ExternalTasks {
 
   list(actor: Actor, filter: ExternalTaskFilter, page: PageQuery): Promise<Page<ExternalTaskRecord>> {
     requireCapability(actor, 'external-tasks');
-    return this.ctx.store.externalTasks.list({ ...filter, realNow: new Date().toISOString() }, page);
+    return this.ctx.store.externalTasks.list({ ...filter, now: this.now() }, page);
   }
 
   count(actor: Actor, filter: ExternalTaskFilter): Promise<number> {
     requireCapability(actor, 'external-tasks');
-    return this.ctx.store.externalTasks.count({ ...filter, realNow: new Date().toISOString() });
+    return this.ctx.store.externalTasks.count({ ...filter, now: this.now() });
   }
 
   /** A task still waiting for a worker. */
@@ -77,14 +77,27 @@ export class ExternalTasks {
     return this.open(id);
   }
 
-  /** Completes it once: of two completions, one answers and the other gets 409 EXTERNAL_TASK_DONE. */
-  async complete(actor: Actor, id: string, variables: Record<string, unknown>, idempotencyKey?: string): Promise<InstanceWithIncidents> {
+  /**
+   * Completes it once: of two completions, one answers and the other gets 409 EXTERNAL_TASK_DONE.
+   * While a worker's lock on it runs, only that worker (`workerId`) may complete it: anyone else
+   * gets 409 EXTERNAL_TASK_LOCKED; a task nobody holds (never locked, or the lock expired) may be
+   * completed by any worker.
+   */
+  async complete(actor: Actor, id: string, variables: Record<string, unknown>, idempotencyKey?: string, workerId?: string): Promise<InstanceWithIncidents> {
     requireCapability(actor, 'external-tasks');
     return this.idempotency.once<InstanceWithIncidents>(actor, idempotencyKey, `complete external task ${id}`, variables, async (record) => {
       const task = await this.ctx.store.externalTasks.get(id);
       if (!task) throw new AppError('EXTERNAL_TASK_NOT_FOUND', `external task <${id}> does not exist`);
       if (task.completedAt) {
         throw new AppError('EXTERNAL_TASK_DONE', `external task <${id}> was completed at ${task.completedAt} by <${task.completedBy ?? 'unknown'}>`);
+      }
+      const now = this.now();
+      if (task.workerId && task.lockExpiresAt && task.lockExpiresAt > now && task.workerId !== workerId) {
+        throw new AppError(
+          'EXTERNAL_TASK_LOCKED',
+          `external task <${id}> is locked by worker <${task.workerId}> until ${task.lockExpiresAt}` +
+            (workerId ? `; worker <${workerId}> may not complete it` : '; complete it with that workerId, or wait until the lock expires'),
+        );
       }
       const answer = record((a) => ({ instance: a.instance, incidents: a.openIncidents }));
       return this.instances.answer(await this.ctx.events.completeExternalTask(task, variables, actor.name, answer));
@@ -101,13 +114,7 @@ export class ExternalTasks {
     const deadline = Date.now() + Math.min(req.asyncResponseTimeoutMs ?? 0, MAX_LONG_POLL_MS);
     for (;;) {
       const seen = this.generation;
-      const tasks = await this.ctx.store.externalTasks.lock(
-        req.workerId,
-        req.topics,
-        { realNow: new Date().toISOString(), serviceNow: this.ctx.clock.now().toISOString() },
-        req.maxTasks,
-        req.usePriority,
-      );
+      const tasks = await this.ctx.store.externalTasks.lock(req.workerId, req.topics, this.now(), req.maxTasks, req.usePriority);
       if (tasks.length && signal?.aborted) {
         // The worker is gone: nobody will do these, so others may take them now.
         for (const t of tasks) await this.ctx.store.externalTasks.unlock(t.id);
@@ -126,7 +133,7 @@ export class ExternalTasks {
   async completeLocked(actor: Actor, id: string, workerId: string, variables: Record<string, unknown>): Promise<InstanceWithIncidents> {
     requireCapability(actor, 'external-tasks');
     requireLockHolder(await this.open(id), workerId, 'completed');
-    return this.complete(actor, id, variables);
+    return this.complete(actor, id, variables, undefined, workerId);
   }
 
   /**
@@ -159,10 +166,10 @@ export class ExternalTasks {
     await this.ctx.events.throwBpmnErrorFromExternalTask(task, error, variables, actor.name);
   }
 
-  /** A new lock duration from now, for the worker holding the lock. */
+  /** A new lock duration from now (service time), for the worker holding the lock. */
   async extendLock(actor: Actor, id: string, workerId: string, newDurationMs: number): Promise<void> {
     requireCapability(actor, 'external-tasks');
-    const now = Date.now();
+    const now = this.ctx.clock.now().getTime();
     const until = new Date(now + newDurationMs).toISOString();
     if (await this.ctx.store.externalTasks.extendLock(id, workerId, new Date(now).toISOString(), until)) return;
     const task = await this.open(id);
@@ -172,11 +179,32 @@ export class ExternalTasks {
     requireLockHolder(task, workerId, 'extended');
   }
 
+  /**
+   * Locks one task by id for a worker (Camunda's lock): refused while another worker's lock on
+   * it runs; a task whose retries ran out (an incident waits) is not there to be locked.
+   */
+  async lock(actor: Actor, id: string, workerId: string, lockDurationMs: number): Promise<void> {
+    requireCapability(actor, 'external-tasks');
+    const now = this.ctx.clock.now().getTime();
+    if (await this.ctx.store.externalTasks.lockOne(id, workerId, new Date(now).toISOString(), new Date(now + lockDurationMs).toISOString())) return;
+    const task = await this.open(id);
+    if (task.retries === 0) throw new AppError('EXTERNAL_TASK_NOT_FOUND', `external task <${id}> has no retries left: an incident waits at it`);
+    throw new AppError(
+      'EXTERNAL_TASK_NOT_LOCKED_BY_WORKER',
+      `external task <${id}> cannot be locked by worker <${workerId}>: it is locked by worker <${task.workerId ?? 'unknown'}> until ${task.lockExpiresAt ?? 'unknown'}`,
+    );
+  }
+
   /** Gives the lock up, whoever held it: the task is fetchable at once. */
   async unlock(actor: Actor, id: string): Promise<void> {
     requireCapability(actor, 'external-tasks');
     if (!(await this.ctx.store.externalTasks.unlock(id))) throw new AppError('EXTERNAL_TASK_NOT_FOUND', `external task <${id}> does not exist`);
     this.wake();
+  }
+
+  /** Locks are judged in service time, the clock all nodes share. */
+  private now(): string {
+    return this.ctx.clock.now().toISOString();
   }
 
   private async open(id: string): Promise<ExternalTaskRecord> {
@@ -190,8 +218,9 @@ export class ExternalTasks {
     const answers: LockedExternalTask[] = [];
     for (const task of tasks) {
       const topic = byTopic.get(task.topic);
-      const all = topic?.localVariables ? {} : ((await this.ctx.store.instances.get(task.processInstanceId))?.variables ?? {});
       const names = topic?.variables;
+      const none = topic?.localVariables || (names && !names.length);
+      const all = none ? {} : ((await this.ctx.store.instances.get(task.processInstanceId))?.variables ?? {});
       const variables = names ? Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]])) : all;
       answers.push({ task, variables });
     }

@@ -1,7 +1,8 @@
 // External tasks: the service tasks waiting for an external worker, by topic, and the locks that
-// workers take on them (Camunda's fetch-and-lock). A lock is a row's owner and expiry, in real
-// time like a job lease; two workers fetching at once never get the same row — FOR UPDATE SKIP
-// LOCKED on Postgres, one write transaction on SQLite (one writer at a time), as JobStore.acquire.
+// workers take on them (Camunda's fetch-and-lock). A lock is a row's owner and expiry, in service
+// time (the clock every node shares, which tests and operators may move), so a lock taken on one
+// node runs out on all at once; two workers fetching at once never get the same row — FOR UPDATE
+// SKIP LOCKED on Postgres, one write transaction on SQLite (one writer at a time), as JobStore.acquire.
 import type { Knex } from 'knex';
 import type { Dialect } from './database';
 import { toIso } from './row-codec';
@@ -82,7 +83,7 @@ export class ExternalTaskStore {
     if (f.processInstanceId) void q.where('et.process_instance_id', f.processInstanceId);
     if (f.activityId) void q.where('et.activity_id', f.activityId);
     if (f.definitionKey) void q.where('et.definition_key', f.definitionKey);
-    const now = f.realNow ?? new Date().toISOString();
+    const now = f.now ?? new Date().toISOString();
     if (f.locked === true) void q.where('et.lock_expires_at', '>', now);
     if (f.locked === false) void q.where((w) => void w.whereNull('et.lock_expires_at').orWhere('et.lock_expires_at', '<=', now));
     if (f.withRetriesLeft) void q.where((w) => void w.whereNull('et.retries').orWhere('et.retries', '>', 0));
@@ -91,27 +92,20 @@ export class ExternalTaskStore {
   }
 
   /**
-   * Locks for `workerId` up to `maxTasks` tasks of the given topics that are free at `realNow`
-   * (never locked, or the lock expired), have retries left and are due again by `serviceNow`;
-   * each until `realNow` + its topic's lock duration. With `usePriority`, higher priority first;
-   * else the oldest first.
+   * Locks for `workerId` up to `maxTasks` tasks of the given topics that are free at `now`
+   * (service time: never locked, or the lock expired), have retries left and are due again by
+   * `now`; each until `now` + its topic's lock duration. With `usePriority`, higher priority
+   * first; else the oldest first.
    */
-  async lock(
-    workerId: string,
-    topics: LockTopic[],
-    at: { realNow: string; serviceNow: string },
-    maxTasks: number,
-    usePriority: boolean,
-  ): Promise<ExternalTaskRecord[]> {
+  async lock(workerId: string, topics: LockTopic[], now: string, maxTasks: number, usePriority: boolean): Promise<ExternalTaskRecord[]> {
     if (!topics.length || maxTasks <= 0) return [];
-    const { realNow, serviceNow } = at;
     const ids = await this.knex.transaction(async (trx) => {
       const q = trx('external_tasks')
         .select('id', 'topic')
         .whereNull('completed_at')
-        .andWhere((w) => void w.whereNull('lock_expires_at').orWhere('lock_expires_at', '<=', realNow))
+        .andWhere((w) => void w.whereNull('lock_expires_at').orWhere('lock_expires_at', '<=', now))
         .andWhere((w) => void w.whereNull('retries').orWhere('retries', '>', 0))
-        .andWhere((w) => void w.whereNull('retry_at').orWhere('retry_at', '<=', serviceNow))
+        .andWhere((w) => void w.whereNull('retry_at').orWhere('retry_at', '<=', now))
         .andWhere((w) => {
           for (const t of topics) {
             void w.orWhere((x) => {
@@ -132,7 +126,7 @@ export class ExternalTaskStore {
       for (const [topic, ms] of duration) {
         const mine = rows.filter((r) => r.topic === topic).map((r) => String(r.id));
         if (!mine.length) continue;
-        const until = new Date(Date.parse(realNow) + ms).toISOString();
+        const until = new Date(Date.parse(now) + ms).toISOString();
         await trx('external_tasks').whereIn('id', mine).update({ worker_id: workerId, lock_expires_at: until, retry_at: null });
       }
       return rows.map((r) => String(r.id));
@@ -143,13 +137,27 @@ export class ExternalTaskStore {
     return rows.map(toExternalTask).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   }
 
-  /** Sets a new expiry on a lock `workerId` holds now; false when it holds none on this open task. */
-  async extendLock(id: string, workerId: string, realNow: string, until: string): Promise<boolean> {
+  /** Sets a new expiry on a lock `workerId` holds at `now`; false when it holds none on this open task. */
+  async extendLock(id: string, workerId: string, now: string, until: string): Promise<boolean> {
     const n = await this.knex('external_tasks')
       .where({ id, worker_id: workerId })
       .whereNull('completed_at')
-      .where('lock_expires_at', '>', realNow)
+      .where('lock_expires_at', '>', now)
       .update({ lock_expires_at: until });
+    return n > 0;
+  }
+
+  /**
+   * Locks this one task for `workerId` until `until` if it is free at `now` (or already held by
+   * that worker) and has retries left; false otherwise.
+   */
+  async lockOne(id: string, workerId: string, now: string, until: string): Promise<boolean> {
+    const n = await this.knex('external_tasks')
+      .where({ id })
+      .whereNull('completed_at')
+      .andWhere((w) => void w.whereNull('lock_expires_at').orWhere('lock_expires_at', '<=', now).orWhere('worker_id', workerId))
+      .andWhere((w) => void w.whereNull('retries').orWhere('retries', '>', 0))
+      .update({ worker_id: workerId, lock_expires_at: until, retry_at: null });
     return n > 0;
   }
 
@@ -197,6 +205,7 @@ export class ExternalTaskStore {
           execution_id: t.executionId,
           topic: t.topic,
           created_at: t.createdAt,
+          priority: t.priority ?? 0,
         })),
       )
       .onConflict(['process_instance_id', 'execution_id'])

@@ -315,6 +315,30 @@ describe.each(databaseKinds)('Camunda 7 REST under /engine-rest on %s', (kind) =
     expect((await new Worker(base, 'x', basic('admin', workerToken)).request('GET', '/external-task')).status).toBe(401);
   });
 
+  test("lock by id (the client's taskService.lock): a free task is locked to the worker, another worker's running lock refuses it, an expired one does not", async () => {
+    await deployProcess('cwLockById', 'lockid');
+    const started = await start('cwLockById');
+    const a = worker('locker-a');
+    const b = worker('locker-b');
+    const [listed] = (await a.request('GET', `/external-task?processInstanceId=${started.id}`)).body as Array<{ id: string }>;
+    if (!listed) throw new Error('no task');
+    expect((await a.request('POST', `/external-task/${listed.id}/lock`, { workerId: 'locker-a', lockDuration: 600000 })).status).toBe(204);
+    expect((await a.request('GET', `/external-task/${listed.id}`)).body).toMatchObject({ workerId: 'locker-a' });
+    expect(await b.fetchAndLock([{ topicName: 'lockid.score', lockDuration: 60000 }])).toEqual([]);
+    const refused = await b.request('POST', `/external-task/${listed.id}/lock`, { workerId: 'locker-b', lockDuration: 60000 });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ type: 'InvalidRequestException', message: expect.stringContaining('locked by worker <locker-a>') });
+    expect((await b.request('POST', `/external-task/${listed.id}/lock`, { workerId: 'locker-b', lockDuration: 0 })).status).toBe(400);
+    expect((await b.request('POST', '/external-task/no-such-task/lock', { workerId: 'locker-b', lockDuration: 1000 })).status).toBe(404);
+    // Once the lock has run out on the service clock, the other worker may lock and complete it.
+    const clock = (await t.admin.get('/api/clock')).body as { now: string };
+    expect((await t.admin.put('/api/clock').send({ now: new Date(Date.parse(clock.now) + 11 * 60000).toISOString() })).status).toBe(200);
+    expect((await b.request('POST', `/external-task/${listed.id}/lock`, { workerId: 'locker-b', lockDuration: 60000 })).status).toBe(204);
+    expect((await a.complete(listed, {})).status).toBe(400);
+    expect((await b.complete(listed, { lockedById: true })).status).toBe(204);
+    expect((await instance(started.id)).variables).toMatchObject({ lockedById: true });
+  });
+
   test('a failure with no retries left opens an incident at /api/incidents; retrying it makes the task fetchable again', async () => {
     await deployProcess('cwIncident', 'inc');
     const started = await start('cwIncident');

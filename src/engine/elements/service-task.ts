@@ -4,6 +4,8 @@
 import { BpmnError, type ServiceRegistry } from '../service-registry';
 import type { ExtendedElement } from '../runner/engine-api';
 import type { ActivityMeta, ElementReader } from './activity-meta';
+import { scopeOf } from '../engine-expressions';
+import { hasTemplate, resolveTemplate } from '../expression-evaluator';
 import { extensionValue, str } from './moddle-element';
 
 export const FAILED_JOB_RETRY_TIME_CYCLE = 'camunda:FailedJobRetryTimeCycle';
@@ -28,6 +30,30 @@ export interface ExternalTaskWait {
   executionId: string;
   activityId: string;
   topic: string;
+  /** camunda:taskPriority, evaluated when the task began waiting (0 when absent). */
+  priority?: number;
+}
+
+/**
+ * camunda:taskPriority of an external service task: a number, or an expression over the process
+ * variables (`${order.rush ? 100 : 10}`), evaluated when the task starts to wait. A value that is
+ * not an integer counts as 0, as does one that fails to evaluate.
+ */
+export function taskPriorityOf(raw: unknown, variables: Record<string, unknown>): number {
+  if (raw === undefined || raw === null || raw === '') return 0;
+  let value: unknown = raw;
+  if (typeof raw === 'string' && hasTemplate(raw)) {
+    try {
+      value = resolveTemplate(raw, scopeOf({ environment: { variables } }), {
+        number: (v) => Number(v),
+        string: (v) => (v === null || v === undefined ? '' : String(v)),
+      });
+    } catch {
+      return 0;
+    }
+  }
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isSafeInteger(n) ? n : 0;
 }
 
 type ServiceCallback = (err: unknown, output?: unknown) => void;
@@ -43,6 +69,7 @@ interface ExternalWait {
   /** `worker`: no handler, an external worker completes it; `failed`: a handler failed, a retry re-runs it. */
   kind: 'worker' | 'failed';
   callback: ServiceCallback;
+  priority: number;
 }
 
 /** What a service call needs from the runner that owns the instance. */
@@ -106,7 +133,7 @@ export class ServiceTasks {
   workerWaits(): ExternalTaskWait[] {
     return [...this.waits.entries()]
       .filter(([, w]) => w.kind === 'worker')
-      .map(([executionId, w]) => ({ executionId, activityId: w.activityId, topic: w.topic }));
+      .map(([executionId, w]) => ({ executionId, activityId: w.activityId, topic: w.topic, ...(w.priority ? { priority: w.priority } : {}) }));
   }
 
   takeFailures(): ServiceFailure[] {
@@ -117,7 +144,8 @@ export class ServiceTasks {
     const host = this.host;
     const handler = host.services.get(topic);
     if (!handler) {
-      this.waits.set(executionId, { activityId: activity.id, topic, kind: 'worker', callback });
+      const priority = taskPriorityOf(activity.behaviour.taskPriority, host.variables());
+      this.waits.set(executionId, { activityId: activity.id, topic, kind: 'worker', callback, priority });
       return;
     }
     const call = {
@@ -162,7 +190,7 @@ export class ServiceTasks {
           executionId,
           message: `service task <${activity.id}> (topic <${topic}>) failed: ${err instanceof Error ? err.message : String(err)}`,
         });
-        this.waits.set(executionId, { activityId: activity.id, topic, kind: 'failed', callback });
+        this.waits.set(executionId, { activityId: activity.id, topic, kind: 'failed', callback, priority: 0 });
       },
     );
     this.inflight.add(done);

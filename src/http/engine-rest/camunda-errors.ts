@@ -59,9 +59,14 @@ const BY_CODE: Partial<Record<ErrorCode, { status: number; type: string }>> = {
   INSTANCE_ENDED: { status: 500, type: 'ProcessEngineException' },
 };
 
+/** The start of Camunda's message for a BPMN file it could not deploy (ENGINE-09005). */
+export const CAMUNDA_PARSE_ERROR = 'ENGINE-09005 Could not parse BPMN process.';
+
 export function camundaError(err: unknown): CamundaError {
   if (err instanceof AppError) {
     const known = BY_CODE[err.code];
+    // Camunda Modeler recognises a diagram the engine could not parse by this prefix.
+    if (err.code === 'BPMN_INVALID') return { status: 400, type: 'ParseException', message: `${CAMUNDA_PARSE_ERROR} Errors: ${err.detail}` };
     if (known) return { ...known, message: err.detail };
     return { status: err.status >= 500 ? 500 : err.status, type: err.status >= 500 ? 'ProcessEngineException' : 'RestException', message: err.detail };
   }

@@ -1,6 +1,6 @@
 // Camunda 7's external-task resource (https://docs.camunda.org/manual/7.18/reference/rest/external-task/):
 // the worker contract that camunda-external-task-client-js speaks — fetch and lock with long
-// polling, complete, failure, bpmnError, extendLock, unlock — and the reads (get, list, count),
+// polling, complete, failure, bpmnError, lock, extendLock, unlock — and the reads (get, list, count),
 // over the same use cases as /api/external-tasks.
 import { Router } from 'express';
 import { z } from 'zod';
@@ -60,6 +60,9 @@ const failureBody = z
 const bpmnErrorBody = z
   .object({ workerId: z.string().min(1), errorCode: z.string().min(1), errorMessage: z.string().nullish(), variables: typedVariablesSchema.nullish() })
   .loose();
+
+// https://docs.camunda.org/manual/7.21/reference/rest/external-task/post-lock/
+const lockBody = z.object({ workerId: z.string().min(1), lockDuration: z.number().int().positive() }).loose();
 
 // https://docs.camunda.org/manual/7.18/reference/rest/external-task/post-extend-lock/
 const extendLockBody = z.object({ workerId: z.string().min(1), newDuration: z.number().int().positive() }).loose();
@@ -216,6 +219,12 @@ export function externalTaskRoutes(ctx: HttpContext): Router {
   r.post('/external-task/:id/extendLock', async (req, res) => {
     const body = parseWith(extendLockBody, req.body ?? {});
     await externalTasks.extendLock(currentUser(res), String(req.params.id), body.workerId, body.newDuration);
+    res.status(204).end();
+  });
+
+  r.post('/external-task/:id/lock', async (req, res) => {
+    const body = parseWith(lockBody, req.body ?? {});
+    await externalTasks.lock(currentUser(res), String(req.params.id), body.workerId, body.lockDuration);
     res.status(204).end();
   });
 

@@ -73,7 +73,7 @@ function historicView(i: InstanceRecord) {
     startActivityId: null,
     deleteReason: i.state === 'cancelled' ? 'cancelled' : null,
     rootProcessInstanceId: i.id,
-    superProcessInstanceId: null,
+    superProcessInstanceId: i.parentInstanceId ?? null,
     superCaseInstanceId: null,
     caseInstanceId: null,
     tenantId: null,

@@ -1,4 +1,4 @@
-// /engine-rest: a Camunda 7.x–compatible subset (docs/camunda-rest.md) for Camunda Modeler and
+// /engine-rest: a Camunda 7.x–compatible subset (docs/camunda-compatibility.md) for Camunda Modeler and
 // Camunda's external-task clients, over the same application layer as /api. It authenticates
 // with procflow's bearer tokens or HTTP Basic (user name, token) and answers errors as Camunda
 // does, `{type, message}`; it is Camunda's API, documented by Camunda, so not in /openapi.json.

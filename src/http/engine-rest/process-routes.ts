@@ -48,6 +48,8 @@ const instanceQuery = z
     businessKeyLike: z.string().optional(),
     processDefinitionKey: z.string().optional(),
     processDefinitionId: z.string().optional(),
+    /** The instances a call activity of this instance started. */
+    superProcessInstance: z.string().optional(),
     ...paging,
   })
   .loose();
@@ -160,6 +162,7 @@ export function processRoutes(ctx: HttpContext): Router {
         ...(q.businessKey ? { businessKey: q.businessKey } : {}),
         ...(q.businessKeyLike ? { businessKeyLike: q.businessKeyLike.replace(/%/g, '') } : {}),
         ...(q.processDefinitionKey ? { definitionKey: q.processDefinitionKey } : {}),
+        ...(q.superProcessInstance ? { parentInstanceId: q.superProcessInstance } : {}),
       },
       { limit: 500, offset: 0 },
     );
@@ -190,6 +193,7 @@ export function processRoutes(ctx: HttpContext): Router {
         ...(q.businessKey ? { businessKey: q.businessKey } : {}),
         ...(q.businessKeyLike ? { businessKeyLike: q.businessKeyLike.replace(/%/g, '') } : {}),
         ...(q.processDefinitionKey ? { definitionKey: q.processDefinitionKey } : {}),
+        ...(q.superProcessInstance ? { parentInstanceId: q.superProcessInstance } : {}),
       },
       { limit: Math.max(q.maxResults, 1), offset: q.firstResult },
     );

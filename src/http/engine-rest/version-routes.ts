@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { HttpContext } from '../context';
 import { sendCamundaJson } from './camunda-errors';
 
-/** The Camunda 7 REST API version whose subset /engine-rest speaks (docs/camunda-rest.md). */
+/** The Camunda 7 REST API version whose subset /engine-rest speaks (docs/camunda-compatibility.md). */
 export const CAMUNDA_REST_VERSION = '7.21.0';
 
 export function versionRoutes(_ctx: HttpContext): Router {

@@ -1,15 +1,26 @@
 // External tasks: service tasks whose topic has no handler in code, done by an external worker
-// (group `workers`, or admin) that lists them by topic and completes them with output variables.
+// (group `workers`, or admin) that lists them by topic, locks them for a while (fetch-and-lock,
+// as Camunda's workers do) and completes them with output variables.
 import { Router } from 'express';
 import type { ExternalTaskRecord } from '../../app/records';
 import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
-import { completeBody, externalTaskQuery } from '../schemas';
+import { externalTaskCompleteBody, externalTaskLockBody, externalTaskQuery } from '../schemas';
 import { parseWith } from '../validation';
 import { instanceView } from '../views';
 
 function externalTaskView(t: ExternalTaskRecord) {
-  return { id: t.id, processInstanceId: t.processInstanceId, definitionKey: t.definitionKey, activityId: t.activityId, topic: t.topic, createdAt: t.createdAt };
+  return {
+    id: t.id,
+    processInstanceId: t.processInstanceId,
+    definitionKey: t.definitionKey,
+    activityId: t.activityId,
+    topic: t.topic,
+    createdAt: t.createdAt,
+    priority: t.priority ?? 0,
+    workerId: t.workerId ?? null,
+    lockExpiresAt: t.lockExpiresAt ?? null,
+  };
 }
 
 export function externalTaskRoutes(ctx: HttpContext): Router {
@@ -22,10 +33,23 @@ export function externalTaskRoutes(ctx: HttpContext): Router {
     res.json({ items: page.items.map(externalTaskView), total: page.total });
   });
 
+  r.post('/external-tasks/fetch-and-lock', async (req, res) => {
+    const body = parseWith(externalTaskLockBody, req.body ?? {});
+    const locked = await externalTasks.fetchAndLock(currentUser(res), {
+      workerId: body.workerId,
+      maxTasks: body.maxTasks,
+      usePriority: body.usePriority,
+      topics: [{ topic: body.topic, lockDurationMs: body.lockDurationMs, variables: [] }],
+    });
+    res.json({ items: locked.map((l) => externalTaskView(l.task)), total: locked.length });
+  });
+
   r.post('/external-tasks/:id/complete', async (req, res) => {
-    const body = parseWith(completeBody, req.body ?? {});
+    const body = parseWith(externalTaskCompleteBody, req.body ?? {});
     res.json({
-      processInstance: instanceView(await externalTasks.complete(currentUser(res), String(req.params.id), body.variables, req.get('Idempotency-Key'))),
+      processInstance: instanceView(
+        await externalTasks.complete(currentUser(res), String(req.params.id), body.variables, req.get('Idempotency-Key'), body.workerId),
+      ),
     });
   });
 
