@@ -5,6 +5,8 @@ import type { Knex } from 'knex';
 import { ExternalTaskStore } from './external-task-store';
 import { jobRow } from './job-store';
 import { parseJson, toIso } from './row-codec';
+import * as statsCounters from './stats-counters';
+import { insertCandidateUsers, taskAttributeColumns } from './task-store';
 import {
   StoreConflict,
   type CommitResult,
@@ -17,6 +19,13 @@ import {
 } from './types';
 
 type Row = Record<string, unknown>;
+
+/** The linked outcomes of an event, depth first (a child's own children follow it). */
+function flattenLinked(outcome: EventOutcome): EventOutcome[] {
+  const out: EventOutcome[] = [];
+  for (const l of outcome.linked ?? []) out.push(l, ...flattenLinked(l));
+  return out;
+}
 
 /** Rows per history insert: under SQLite's 999 bound parameters (8 columns a row). */
 const HISTORY_CHUNK = 100;
@@ -36,6 +45,9 @@ const LIST_COLUMNS = [
   'waiting_at',
   'next_timer_at',
   'version',
+  'parent_instance_id',
+  'parent_execution_id',
+  'parent_activity_id',
 ];
 
 function toInstance(r: Row): InstanceRecord {
@@ -54,6 +66,9 @@ function toInstance(r: Row): InstanceRecord {
     waitingAt: parseJson<WaitingAt[]>(r.waiting_at, []),
     nextTimerAt: toIso(r.next_timer_at),
     version: Number(r.version),
+    parentInstanceId: (r.parent_instance_id as string | null) ?? null,
+    parentExecutionId: (r.parent_execution_id as string | null) ?? null,
+    parentActivityId: (r.parent_activity_id as string | null) ?? null,
   };
 }
 
@@ -67,6 +82,8 @@ export interface InstanceFilter {
   startedAfter?: string;
   startedBefore?: string;
   startedBy?: string;
+  /** Instances started by a call activity of this instance. */
+  parentInstanceId?: string;
 }
 
 export class InstanceStore {
@@ -88,6 +105,7 @@ export class InstanceStore {
       if (filter.state) void q.where('state', filter.state);
       if (filter.businessKey) void q.where('business_key', filter.businessKey);
       if (filter.startedBy) void q.where('started_by', filter.startedBy);
+      if (filter.parentInstanceId) void q.where('parent_instance_id', filter.parentInstanceId);
       if (filter.businessKeyLike) {
         const escaped = filter.businessKeyLike.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
         void q.whereRaw("lower(business_key) like ? escape '\\'", [`%${escaped}%`]);
@@ -119,13 +137,21 @@ export class InstanceStore {
       .orderBy('ended_at')
       .limit(limit)) as Row[];
     if (!rows.length) return 0;
-    await this.knex('process_instances')
-      .whereIn(
-        'id',
-        rows.map((r) => String(r.id)),
-      )
-      .delete();
+    const ids = rows.map((r) => String(r.id));
+    await this.knex.transaction(async (trx) => {
+      await statsCounters.purge(trx, ids);
+      await trx('process_instances').whereIn('id', ids).delete();
+    });
     return rows.length;
+  }
+
+  /** The running (or failed) instances that call activities of this instance started. */
+  async childrenOf(parentInstanceId: string): Promise<InstanceRecord[]> {
+    const rows = (await this.knex('process_instances')
+      .select(LIST_COLUMNS)
+      .where({ parent_instance_id: parentInstanceId })
+      .whereIn('state', ['running', 'failed'])) as Row[];
+    return rows.map(toInstance);
   }
 
   async openIncidentCounts(ids: string[]): Promise<Map<string, number>> {
@@ -148,125 +174,143 @@ export class InstanceStore {
    * nothing left to read that could fail.
    */
   async commitEvent(outcome: EventOutcome): Promise<CommitResult> {
-    const { instance } = outcome;
     return this.knex.transaction(async (trx) => {
-      const columns = {
-        definition_id: instance.definitionId,
-        definition_key: instance.definitionKey,
-        definition_version: instance.definitionVersion,
-        business_key: instance.businessKey,
-        state: instance.state,
-        started_by: instance.startedBy,
-        started_at: instance.startedAt,
-        ended_at: instance.endedAt,
-        updated_at: instance.updatedAt,
-        variables: JSON.stringify(instance.variables),
-        waiting_at: JSON.stringify(instance.waitingAt),
-        next_timer_at: instance.nextTimerAt,
-        version: instance.version,
-        ...(instance.engineState === undefined ? {} : { engine_state: instance.engineState === null ? null : JSON.stringify(instance.engineState) }),
-      };
-      if (outcome.expectedVersion === null) {
-        await trx('process_instances').insert({ id: instance.id, ...columns });
-      } else {
-        const n = await trx('process_instances').where({ id: instance.id, version: outcome.expectedVersion }).update(columns);
-        if (n === 0) throw new StoreConflict('version', `instance <${instance.id}> changed since version ${outcome.expectedVersion}`);
-      }
-
-      // A business area's rows that belong to this event (e.g. the order of a new instance).
-      for (const write of outcome.writes ?? []) await write(trx);
-
-      const done = outcome.completedTask;
-      if (done) {
-        const n = await trx('tasks')
-          .where({ id: done.id, state: 'open' })
-          .update({ state: 'completed', completed_at: done.at, completed_by: done.by, variables: JSON.stringify(done.variables) });
-        if (n === 0) throw new StoreConflict('task-not-open', `task <${done.id}> is no longer open`);
-      }
-
-      const doneExternal = outcome.completedExternalTask;
-      if (doneExternal) {
-        const n = await trx('external_tasks')
-          .where({ id: doneExternal.id })
-          .whereNull('completed_at')
-          .update({ completed_at: doneExternal.at, completed_by: doneExternal.by });
-        if (n === 0) throw new StoreConflict('external-task-done', `external task <${doneExternal.id}> was done already`);
-      }
-
-      if (outcome.retriedIncidentId) {
-        const n = await trx('incidents').where({ id: outcome.retriedIncidentId, state: 'open' }).update({ state: 'resolved', resolved_at: instance.updatedAt });
-        if (n === 0) throw new StoreConflict('incident-not-open', `incident <${outcome.retriedIncidentId}> is no longer open`);
-      }
-      if (outcome.resolveIncidents) {
-        await trx('incidents').where({ process_instance_id: instance.id, state: 'open' }).update({ state: 'resolved', resolved_at: instance.updatedAt });
-      }
-
-      await this.syncTasks(trx, outcome);
-
-      const isNew = outcome.expectedVersion === null;
-      if (outcome.subscriptions) {
-        if (!isNew) await trx('message_subscriptions').where({ process_instance_id: instance.id }).delete();
-        if (outcome.subscriptions.length) {
-          await trx('message_subscriptions').insert(
-            outcome.subscriptions.map((s) => ({
-              process_instance_id: s.processInstanceId,
-              kind: s.kind,
-              name: s.name,
-              element_ref: s.elementRef,
-              activity_id: s.activityId,
-              business_key: s.businessKey,
-              created_at: instance.updatedAt,
-            })),
-          );
-        }
-      }
-
-      if (outcome.externalTasks) await ExternalTaskStore.sync(trx, instance.id, outcome.externalTasks);
-
-      if (outcome.history.length) {
-        // Plain inserts in chunks: knex's batchInsert adds a savepoint and a 1 ms timer to every
-        // event's transaction (measured: a third of the commit on SQLite).
-        const rows = outcome.history.map((h) => ({
-          process_instance_id: instance.id,
-          definition_key: instance.definitionKey,
-          at: h.at,
-          activity_id: h.activityId,
-          activity_name: h.activityName,
-          activity_type: h.type,
-          event: h.event,
-          by: h.by ?? null,
-        }));
-        for (let i = 0; i < rows.length; i += HISTORY_CHUNK) await trx('history').insert(rows.slice(i, i + HISTORY_CHUNK));
-      }
-
-      if (outcome.timers && !isNew) {
-        await trx('jobs').where({ process_instance_id: instance.id, kind: 'timer' }).delete();
-      }
-      const jobs = [...(outcome.timers ?? []), ...(outcome.jobs ?? [])];
-      if (jobs.length) await trx('jobs').insert(jobs.map((j) => jobRow(j, instance.updatedAt)));
-      if (outcome.completeJobId) await trx('jobs').where({ id: outcome.completeJobId }).delete();
-
-      for (const inc of outcome.incidents) {
-        await trx('incidents').insert({
-          id: inc.id,
-          process_instance_id: inc.processInstanceId,
-          definition_key: inc.definitionKey,
-          activity_id: inc.activityId,
-          kind: inc.kind,
-          message: inc.message,
-          retries: inc.retries,
-          state: inc.state,
-          created_at: inc.createdAt,
-          resolved_at: inc.resolvedAt,
-        });
-      }
-      const openIncidents = await this.openIncidentsAfter(trx, outcome);
-      if (outcome.answerWrites?.length) {
-        const { engineState: _state, ...record } = instance;
-        for (const write of outcome.answerWrites) await write(trx, { instance: record, openIncidents });
-      }
-      return { openIncidents };
+      const result = await this.commitOne(trx, outcome);
+      // The instances a call activity links to this event: children started or cancelled, a
+      // parent moved on — each guarded by its own version, all in this one transaction.
+      for (const linked of flattenLinked(outcome)) await this.commitOne(trx, linked);
+      return result;
     });
+  }
+
+  private async commitOne(trx: Knex.Transaction, outcome: EventOutcome): Promise<CommitResult> {
+    const { instance } = outcome;
+    const columns = {
+      definition_id: instance.definitionId,
+      definition_key: instance.definitionKey,
+      definition_version: instance.definitionVersion,
+      business_key: instance.businessKey,
+      state: instance.state,
+      started_by: instance.startedBy,
+      started_at: instance.startedAt,
+      ended_at: instance.endedAt,
+      updated_at: instance.updatedAt,
+      variables: JSON.stringify(instance.variables),
+      waiting_at: JSON.stringify(instance.waitingAt),
+      next_timer_at: instance.nextTimerAt,
+      version: instance.version,
+      ...(instance.engineState === undefined ? {} : { engine_state: instance.engineState === null ? null : JSON.stringify(instance.engineState) }),
+    };
+    // The cockpit's counters need what the instance was before this event (src/store/stats-counters.ts).
+    const countersBefore = await statsCounters.readBefore(trx, outcome);
+    if (outcome.expectedVersion === null) {
+      const link = instance.parentInstanceId
+        ? {
+            parent_instance_id: instance.parentInstanceId,
+            parent_execution_id: instance.parentExecutionId ?? null,
+            parent_activity_id: instance.parentActivityId ?? null,
+          }
+        : {};
+      await trx('process_instances').insert({ id: instance.id, ...columns, ...link });
+    } else {
+      const n = await trx('process_instances').where({ id: instance.id, version: outcome.expectedVersion }).update(columns);
+      if (n === 0) throw new StoreConflict('version', `instance <${instance.id}> changed since version ${outcome.expectedVersion}`);
+    }
+
+    // A business area's rows that belong to this event (e.g. the order of a new instance).
+    for (const write of outcome.writes ?? []) await write(trx);
+
+    const done = outcome.completedTask;
+    if (done) {
+      const n = await trx('tasks')
+        .where({ id: done.id, state: 'open' })
+        .update({ state: 'completed', completed_at: done.at, completed_by: done.by, variables: JSON.stringify(done.variables) });
+      if (n === 0) throw new StoreConflict('task-not-open', `task <${done.id}> is no longer open`);
+    }
+
+    const doneExternal = outcome.completedExternalTask;
+    if (doneExternal) {
+      const n = await trx('external_tasks')
+        .where({ id: doneExternal.id })
+        .whereNull('completed_at')
+        .update({ completed_at: doneExternal.at, completed_by: doneExternal.by });
+      if (n === 0) throw new StoreConflict('external-task-done', `external task <${doneExternal.id}> was done already`);
+    }
+
+    if (outcome.retriedIncidentId) {
+      const n = await trx('incidents').where({ id: outcome.retriedIncidentId, state: 'open' }).update({ state: 'resolved', resolved_at: instance.updatedAt });
+      if (n === 0) throw new StoreConflict('incident-not-open', `incident <${outcome.retriedIncidentId}> is no longer open`);
+    }
+    if (outcome.resolveIncidents) {
+      await trx('incidents').where({ process_instance_id: instance.id, state: 'open' }).update({ state: 'resolved', resolved_at: instance.updatedAt });
+    }
+
+    await this.syncTasks(trx, outcome);
+
+    const isNew = outcome.expectedVersion === null;
+    if (outcome.subscriptions) {
+      if (!isNew) await trx('message_subscriptions').where({ process_instance_id: instance.id }).delete();
+      if (outcome.subscriptions.length) {
+        await trx('message_subscriptions').insert(
+          outcome.subscriptions.map((s) => ({
+            process_instance_id: s.processInstanceId,
+            kind: s.kind,
+            name: s.name,
+            element_ref: s.elementRef,
+            activity_id: s.activityId,
+            business_key: s.businessKey,
+            created_at: instance.updatedAt,
+          })),
+        );
+      }
+    }
+
+    if (outcome.externalTasks) await ExternalTaskStore.sync(trx, instance.id, outcome.externalTasks);
+
+    if (outcome.history.length) {
+      // Plain inserts in chunks: knex's batchInsert adds a savepoint and a 1 ms timer to every
+      // event's transaction (measured: a third of the commit on SQLite).
+      const rows = outcome.history.map((h) => ({
+        process_instance_id: instance.id,
+        definition_key: instance.definitionKey,
+        at: h.at,
+        activity_id: h.activityId,
+        activity_name: h.activityName,
+        activity_type: h.type,
+        event: h.event,
+        by: h.by ?? null,
+      }));
+      for (let i = 0; i < rows.length; i += HISTORY_CHUNK) await trx('history').insert(rows.slice(i, i + HISTORY_CHUNK));
+    }
+
+    if (outcome.timers && !isNew) {
+      await trx('jobs').where({ process_instance_id: instance.id, kind: 'timer' }).delete();
+    }
+    const jobs = [...(outcome.timers ?? []), ...(outcome.jobs ?? [])];
+    if (jobs.length) await trx('jobs').insert(jobs.map((j) => jobRow(j, instance.updatedAt)));
+    if (outcome.completeJobId) await trx('jobs').where({ id: outcome.completeJobId }).delete();
+
+    for (const inc of outcome.incidents) {
+      await trx('incidents').insert({
+        id: inc.id,
+        process_instance_id: inc.processInstanceId,
+        definition_key: inc.definitionKey,
+        activity_id: inc.activityId,
+        kind: inc.kind,
+        message: inc.message,
+        retries: inc.retries,
+        state: inc.state,
+        created_at: inc.createdAt,
+        resolved_at: inc.resolvedAt,
+      });
+    }
+    await statsCounters.apply(trx, outcome, countersBefore);
+    const openIncidents = await this.openIncidentsAfter(trx, outcome);
+    if (outcome.answerWrites?.length) {
+      const { engineState: _state, ...record } = instance;
+      for (const write of outcome.answerWrites) await write(trx, { instance: record, openIncidents });
+    }
+    return { openIncidents };
   }
 
   /** A new instance, or one whose incidents this event resolved, has only the incidents it inserted. */
@@ -308,10 +352,12 @@ export class InstanceStore {
         created_at: task.createdAt,
         form: JSON.stringify(task.form),
         variables: null,
+        ...taskAttributeColumns(task),
       });
       if (task.candidateGroups.length) {
         await trx('task_candidate_groups').insert(task.candidateGroups.map((g) => ({ task_id: task.id, group_name: g })));
       }
+      await insertCandidateUsers(trx, task);
     }
   }
 }

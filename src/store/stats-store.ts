@@ -1,9 +1,12 @@
 // Aggregates for the cockpit: instances by state, throughput over time, durations, and where
-// instances wait now. Counting is done in SQL; percentiles are taken in JS over a bounded number
-// of the most recent rows, because SQLite has no percentile function.
+// instances wait now. Counts come from the counters every event keeps (src/store/stats-counters.ts),
+// oldest entries from one index lookup each, so no statistic scans the instances, tasks or
+// history; percentiles are taken in JS over a bounded number of the most recent rows, because
+// SQLite has no percentile function.
 import type { Knex } from 'knex';
 import type { Dialect } from './database';
 import { toIso } from './row-codec';
+import { linkedTo } from './task-store';
 
 type Row = Record<string, unknown>;
 
@@ -96,11 +99,12 @@ export class StatsStore {
   ) {}
 
   async definitions(): Promise<DefinitionStats[]> {
-    const [defs, states, incidents, oldest, finished] = await Promise.all([
+    // Counts from the counters (src/store/stats-counters.ts), the oldest running instance per key
+    // from the index (definition_key, state, started_at), and the duration sample from (state, ended_at).
+    const [defs, states, incidents, finished] = await Promise.all([
       this.knex('process_definitions').select('key', 'name', 'version') as Promise<Row[]>,
-      this.knex('process_instances').select('definition_key', 'state').count({ n: '*' }).groupBy('definition_key', 'state') as Promise<Row[]>,
+      this.knex('stats_instance_counts').select('definition_key', 'state', 'n').whereNot('n', 0) as Promise<Row[]>,
       this.knex('incidents').select('definition_key').count({ n: '*' }).where('state', 'open').groupBy('definition_key') as Promise<Row[]>,
-      this.knex('process_instances').select('definition_key').min({ at: 'started_at' }).where('state', 'running').groupBy('definition_key') as Promise<Row[]>,
       this.knex('process_instances')
         .select('definition_key', 'started_at', 'ended_at')
         .where('state', 'completed')
@@ -108,6 +112,13 @@ export class StatsStore {
         .orderBy('ended_at', 'desc')
         .limit(DURATION_SAMPLE) as Promise<Row[]>,
     ]);
+    const runningKeys = states.filter((r) => r.state === 'running' && Number(r.n) > 0).map((r) => String(r.definition_key));
+    const oldest = await Promise.all(
+      runningKeys.map(async (key) => {
+        const row: Row | undefined = await this.knex('process_instances').where({ definition_key: key, state: 'running' }).min({ at: 'started_at' }).first();
+        return { definition_key: key, at: row?.at };
+      }),
+    );
     const byKey = new Map<string, DefinitionStats>();
     const entry = (key: string): DefinitionStats => {
       let e = byKey.get(key);
@@ -145,31 +156,71 @@ export class StatsStore {
     return [...byKey.values()].sort((a, b) => a.definitionKey.localeCompare(b.definitionKey));
   }
 
-  /** Instances started and completed per hour or day, in UTC, every bucket of the range present. */
+  /**
+   * Instances started and completed per hour or day, in UTC, every bucket of the range present.
+   * Whole hours come from the hourly counters; a partial first or last hour from the rows.
+   */
   async timeline(filter: { definitionKey?: string; bucket: Bucket; since: string; until: string }): Promise<TimelineBucket[]> {
+    const HOUR = 3_600_000;
+    const sinceMs = new Date(filter.since).getTime();
+    const untilMs = new Date(filter.until).getTime();
+    const label = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const firstWhole = Math.ceil(sinceMs / HOUR) * HOUR;
+    const lastWhole = Math.floor(untilMs / HOUR) * HOUR;
+    const hours = new Map<string, { started: number; completed: number }>();
+    const add = (hour: string, started: number, completed: number) => {
+      const e = hours.get(hour) ?? { started: 0, completed: 0 };
+      e.started += started;
+      e.completed += completed;
+      hours.set(hour, e);
+    };
     const trunc = (col: string) =>
       this.dialect === 'postgres'
-        ? `to_char(date_trunc('${filter.bucket}', ${col} at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"')`
-        : `strftime('${filter.bucket === 'hour' ? '%Y-%m-%dT%H:00:00Z' : '%Y-%m-%dT00:00:00Z'}', ${col})`;
-    const count = async (col: 'started_at' | 'ended_at') => {
-      const q = this.knex('process_instances')
-        .select(this.knex.raw(`${trunc(col)} as bucket`))
-        .count({ n: '*' })
-        .where(col, '>=', filter.since)
-        .andWhere(col, '<', filter.until)
-        .groupBy('bucket');
-      if (col === 'ended_at') void q.where('state', 'completed');
-      if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
-      const rows = (await q) as Row[];
-      return new Map(rows.map((r) => [String(r.bucket), Number(r.n)]));
+        ? `to_char(date_trunc('hour', ${col} at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"')`
+        : `strftime('%Y-%m-%dT%H:00:00Z', ${col})`;
+    /** Counts from the rows, per hour, of [from, to): at most one hour's worth at each end. */
+    const fromRows = async (from: number, to: number) => {
+      if (!(from < to)) return;
+      for (const col of ['started_at', 'ended_at'] as const) {
+        const q = this.knex('process_instances')
+          .select(this.knex.raw(`${trunc(col)} as bucket`))
+          .count({ n: '*' })
+          .where(col, '>=', label(from))
+          .andWhere(col, '<', label(to))
+          .groupBy('bucket');
+        if (col === 'ended_at') void q.where('state', 'completed');
+        if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
+        for (const r of (await q) as Row[]) add(String(r.bucket), col === 'started_at' ? Number(r.n) : 0, col === 'ended_at' ? Number(r.n) : 0);
+      }
     };
-    const [started, completed] = await Promise.all([count('started_at'), count('ended_at')]);
-    const step = filter.bucket === 'hour' ? 3_600_000 : 86_400_000;
-    const first = Math.floor(new Date(filter.since).getTime() / step) * step;
+    if (firstWhole >= lastWhole) {
+      await fromRows(sinceMs, untilMs);
+    } else {
+      await fromRows(sinceMs, firstWhole);
+      await fromRows(lastWhole, untilMs);
+      const q = this.knex('stats_instance_hours')
+        .select('hour')
+        .sum({ started: 'started', completed: 'completed' })
+        .where('hour', '>=', label(firstWhole))
+        .andWhere('hour', '<', label(lastWhole))
+        .groupBy('hour');
+      if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
+      for (const r of (await q) as Row[]) add(String(r.hour), Number(r.started), Number(r.completed));
+    }
+    const bucketOf = (hour: string) => (filter.bucket === 'hour' ? hour : `${hour.slice(0, 10)}T00:00:00Z`);
+    const buckets = new Map<string, { started: number; completed: number }>();
+    for (const [hour, v] of hours) {
+      const b = buckets.get(bucketOf(hour)) ?? { started: 0, completed: 0 };
+      b.started += v.started;
+      b.completed += v.completed;
+      buckets.set(bucketOf(hour), b);
+    }
+    const step = filter.bucket === 'hour' ? HOUR : 86_400_000;
+    const first = Math.floor(sinceMs / step) * step;
     const out: TimelineBucket[] = [];
-    for (let t = first; t < new Date(filter.until).getTime(); t += step) {
-      const at = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      out.push({ at, started: started.get(at) ?? 0, completed: completed.get(at) ?? 0 });
+    for (let t = first; t < untilMs; t += step) {
+      const at = label(t);
+      out.push({ at, started: buckets.get(at)?.started ?? 0, completed: buckets.get(at)?.completed ?? 0 });
     }
     return out;
   }
@@ -177,21 +228,28 @@ export class StatsStore {
   /** Per user task: open now, oldest open, and completion time (created → completed). */
   async tasks(filter: { definitionKey?: string }): Promise<TaskStats[]> {
     const scoped = (q: Knex.QueryBuilder) => (filter.definitionKey ? q.where('definition_key', filter.definitionKey) : q);
-    const [open, done, names, finished] = await Promise.all([
-      scoped(this.knex('tasks').select('definition_key', 'activity_id').count({ n: '*' }).min({ oldest: 'created_at' }).where('state', 'open'))
-        .groupBy('definition_key', 'activity_id')
-        .then((r) => r as Row[]),
-      scoped(this.knex('tasks').select('definition_key', 'activity_id').count({ n: '*' }).where('state', 'completed'))
-        .groupBy('definition_key', 'activity_id')
-        .then((r) => r as Row[]),
-      scoped(this.knex('tasks').select('definition_key', 'activity_id').max({ name: 'name' }))
-        .groupBy('definition_key', 'activity_id')
-        .then((r) => r as Row[]),
+    const [counts, finished] = await Promise.all([
+      scoped(this.knex('stats_task_counts').select('definition_key', 'activity_id', 'name', 'open', 'completed')).then((r) => r as Row[]),
       scoped(this.knex('tasks').select('definition_key', 'activity_id', 'created_at', 'completed_at').where('state', 'completed').whereNotNull('completed_at'))
         .orderBy('completed_at', 'desc')
         .limit(DURATION_SAMPLE)
         .then((r) => r as Row[]),
     ]);
+    // The oldest open task of each activity: the first entry of (state, definition_key, activity_id, created_at).
+    const oldestOpen = await Promise.all(
+      counts
+        .filter((r) => Number(r.open) > 0)
+        .map(async (r) => {
+          const row: Row | undefined = await this.knex('tasks')
+            .where({ state: 'open', definition_key: r.definition_key, activity_id: r.activity_id })
+            .min({ oldest: 'created_at' })
+            .first();
+          return { definition_key: r.definition_key, activity_id: r.activity_id, n: r.open, oldest: row?.oldest };
+        }),
+    );
+    const names = counts;
+    const open = oldestOpen;
+    const done = counts.map((r) => ({ definition_key: r.definition_key, activity_id: r.activity_id, n: r.completed }));
     const key = (r: Row) => `${String(r.definition_key)}\u0000${String(r.activity_id)}`;
     const byKey = new Map<string, TaskStats>();
     for (const r of names) {
@@ -220,54 +278,47 @@ export class StatsStore {
     return [...byKey.values()].sort((a, b) => a.definitionKey.localeCompare(b.definitionKey) || a.activityId.localeCompare(b.activityId));
   }
 
-  /** Open tasks per candidate group. */
+  /** Open tasks per candidate group: counts from the counters, the oldest from (state, created_at). */
   async groups(filter: { definitionKey?: string }): Promise<GroupStats[]> {
-    const q = this.knex('task_candidate_groups as g')
-      .join('tasks as t', 't.id', 'g.task_id')
-      .select('g.group_name')
-      .count({ n: '*' })
-      .min({ oldest: 't.created_at' })
-      .where('t.state', 'open')
-      .groupBy('g.group_name')
-      .orderBy('g.group_name');
-    if (filter.definitionKey) void q.where('t.definition_key', filter.definitionKey);
-    const rows = (await q) as Row[];
-    return rows.map((r) => ({ group: String(r.group_name), open: Number(r.n), oldestOpenAt: toIso(r.oldest) }));
+    const q = this.knex('stats_group_counts').select('group_name').sum({ n: 'open' }).groupBy('group_name').orderBy('group_name');
+    if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
+    const rows = ((await q) as Row[]).filter((r) => Number(r.n) > 0);
+    return Promise.all(
+      rows.map(async (r) => {
+        const oldest = this.knex('tasks as t').select('t.created_at').where('t.state', 'open').orderBy('t.created_at').first();
+        linkedTo(oldest, 'task_candidate_groups', 'group_name', [String(r.group_name)]);
+        if (filter.definitionKey) void oldest.where('t.definition_key', filter.definitionKey);
+        const row = (await oldest) as Row | undefined;
+        return { group: String(r.group_name), open: Number(r.n), oldestOpenAt: toIso(row?.created_at) };
+      }),
+    );
   }
 
   /**
    * Where running instances wait now, per activity: how many, and since when the oldest one
-   * waits (the last time its token entered the activity, from the history).
+   * waits (the last time its token entered the activity). From the wait counters and the
+   * index (definition_key, activity_id, since) of the waits.
    */
   async waiting(filter: { definitionKey?: string }): Promise<WaitingStats[]> {
-    const pg = this.dialect === 'postgres';
-    const from = pg ? 'process_instances i cross join lateral jsonb_array_elements(i.waiting_at::jsonb) w' : 'process_instances i, json_each(i.waiting_at) w';
-    const field = (name: string) => (pg ? `(w->>'${name}')` : `json_extract(w.value, '$.${name}')`);
-    const sql = `
-      select definition_key, activity_id, activity_name, activity_type, count(*) as n, min(since) as oldest
-      from (
-        select i.definition_key,
-               ${field('activityId')} as activity_id,
-               ${field('activityName')} as activity_name,
-               ${field('type')} as activity_type,
-               coalesce(
-                 (select max(h.at) from history h
-                   where h.process_instance_id = i.id and h.activity_id = ${field('activityId')} and h.event = 'start'),
-                 i.updated_at) as since
-        from ${from}
-        where i.state = 'running' ${filter.definitionKey ? 'and i.definition_key = ?' : ''}
-      ) waits
-      group by definition_key, activity_id, activity_name, activity_type
-      order by count(*) desc, definition_key, activity_id`;
-    const result = await this.knex.raw<Row[] | { rows: Row[] }>(sql, filter.definitionKey ? [filter.definitionKey] : []);
-    const rows = Array.isArray(result) ? result : result.rows;
-    return rows.map((r) => ({
-      definitionKey: String(r.definition_key),
-      activityId: String(r.activity_id),
-      activityName: (r.activity_name as string | null) ?? null,
-      type: (r.activity_type as string | null) ?? null,
-      count: Number(r.n),
-      oldestSince: toIso(r.oldest),
-    }));
+    const q = this.knex('stats_wait_counts').select('definition_key', 'activity_id', 'activity_name', 'activity_type', 'n').where('n', '>', 0);
+    if (filter.definitionKey) void q.where('definition_key', filter.definitionKey);
+    const rows = (await q) as Row[];
+    const items = await Promise.all(
+      rows.map(async (r) => {
+        const oldest: Row | undefined = await this.knex('stats_waits')
+          .where({ definition_key: r.definition_key, activity_id: r.activity_id })
+          .min({ at: 'since' })
+          .first();
+        return {
+          definitionKey: String(r.definition_key),
+          activityId: String(r.activity_id),
+          activityName: (r.activity_name as string | null) ?? null,
+          type: (r.activity_type as string | null) ?? null,
+          count: Number(r.n),
+          oldestSince: toIso(oldest?.at),
+        };
+      }),
+    );
+    return items.sort((a, b) => b.count - a.count || a.definitionKey.localeCompare(b.definitionKey) || a.activityId.localeCompare(b.activityId));
   }
 }

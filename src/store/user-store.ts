@@ -27,8 +27,22 @@ function toToken(r: Row): TokenRecord {
   return { id: String(r.id), userId: String(r.user_id), source: (r.source as TokenSource | null) ?? null, createdAt: toIso(r.created_at) as string };
 }
 
+/** Raises the token epoch, in the transaction that takes a token away (see migration 20261220000041). */
+async function bumpTokenEpoch(trx: Knex.Transaction): Promise<void> {
+  await trx('token_epoch').where({ id: 1 }).increment('epoch', 1);
+}
+
 export class UserStore {
   constructor(private readonly knex: Knex) {}
+
+  /**
+   * The token epoch: it changes whenever a token stops being valid. One primary-key read of a
+   * one-row table, made on every authenticated request so that cached tokens are never stale.
+   */
+  async tokenEpoch(): Promise<number> {
+    const row: Row | undefined = await this.knex('token_epoch').where({ id: 1 }).first('epoch');
+    return Number(row?.epoch ?? 0);
+  }
 
   async create(name: string, groups: string[], token: string, now: string, source: TokenSource): Promise<UserRecord> {
     const user: UserRecord = { id: crypto.randomUUID(), name, groups };
@@ -81,7 +95,17 @@ export class UserStore {
   }
 
   async revokeToken(userId: string, tokenId: string): Promise<boolean> {
-    return (await this.knex('tokens').where({ user_id: userId, id: tokenId }).delete()) > 0;
+    return this.revokeTokens(userId, [tokenId]).then((n) => n > 0);
+  }
+
+  /** Revokes the given tokens of a user in one transaction; returns how many there were. */
+  async revokeTokens(userId: string, tokenIds: string[]): Promise<number> {
+    if (!tokenIds.length) return 0;
+    return this.knex.transaction(async (trx) => {
+      const n = await trx('tokens').where({ user_id: userId }).whereIn('id', tokenIds).delete();
+      if (n > 0) await bumpTokenEpoch(trx);
+      return n;
+    });
   }
 
   /**
@@ -91,11 +115,12 @@ export class UserStore {
   async replaceEnvToken(userId: string, token: string, now: string): Promise<void> {
     const hash = hashToken(token);
     await this.knex.transaction(async (trx) => {
-      await trx('tokens')
+      const n = await trx('tokens')
         .where({ user_id: userId })
         .whereNot('token_hash', hash)
         .andWhere((w) => void w.whereNull('source').orWhereIn('source', ['env', 'generated']))
         .delete();
+      if (n > 0) await bumpTokenEpoch(trx);
       await trx('tokens')
         .insert({ token_hash: hash, id: crypto.randomUUID(), user_id: userId, source: 'env', created_at: now })
         .onConflict('token_hash')
@@ -112,7 +137,9 @@ export class UserStore {
   async delete(id: string, now: string): Promise<boolean> {
     return this.knex.transaction(async (trx) => {
       await trx('tokens').where({ user_id: id }).delete();
-      return (await trx('users').where({ id }).whereNull('deleted_at').update({ deleted_at: now })) > 0;
+      const deleted = (await trx('users').where({ id }).whereNull('deleted_at').update({ deleted_at: now })) > 0;
+      if (deleted) await bumpTokenEpoch(trx);
+      return deleted;
     });
   }
 }
