@@ -1,8 +1,11 @@
 // Security headers on every answer, API and web UI alike. The UI's bundle is served from /assets
 // (one script, one stylesheet, fonts and images from /assets or data: URIs) and talks only to this
 // origin; bpmn-js styles the diagram through the CSSOM, which style-src does not restrict, so no
-// 'unsafe-inline' is needed (test/e2e/web-ui.test.ts fails on any violation). /docs carries one
-// inline script and one inline stylesheet, allowed by their hashes.
+// 'unsafe-inline' is needed (test/e2e/web-ui.test.ts fails on any violation). /docs (Swagger UI,
+// api-explorer.ts) loads Swagger UI's script and stylesheet from this origin too (swagger-ui-dist,
+// served from node_modules); its one inline script (the initializer) and one inline stylesheet are
+// allowed by their hashes, on /docs only (test/e2e/api-explorer-ui.test.ts fails on any
+// violation). No page allows 'unsafe-inline' or 'unsafe-eval'.
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { DOCS_PAGE } from './openapi';

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { apiExplorer } from './api-explorer';
 
 /** web/dist as seen from src/http (ts-jest) and from dist/src/http (the compiled service). */
 export function findWebDist(): string | undefined {
@@ -17,6 +18,8 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 
 export function webUi(dir: string | undefined = findWebDist()): Router {
   const r = Router();
+  // /docs's Swagger UI files, whether or not the app is built (the page itself: ops-routes.ts).
+  r.use(apiExplorer());
   const wantsPage = (req: express.Request) =>
     (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') && req.path !== '/api' && req.accepts(['html', 'json']) === 'html';
 
