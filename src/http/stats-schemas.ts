@@ -15,3 +15,33 @@ export const timelineQuery = statsQuery.extend({
   since: isoTime.optional(),
   until: isoTime.optional(),
 });
+
+/** GET /api/stats/activities: one definition (latest version unless `version`), history since `since` (default: 30 days). */
+export const activityStatsQuery = z.object({
+  definitionKey: z.string().min(1).max(255),
+  version: z.coerce.number().int().min(1).optional(),
+  since: isoTime.optional(),
+});
+
+const durationSummary = z.object({ count: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), maxMs: z.number().nullable() });
+
+export const activityStatsSchema = z.object({
+  activityId: z.string(),
+  activityName: z.string().nullable(),
+  type: z.string().nullable(),
+  running: z.number().int(),
+  completed: z.number().int(),
+  incidents: z.number().int(),
+  duration: durationSummary,
+});
+
+export const activityStatsAnswerSchema = z.object({
+  definitionKey: z.string(),
+  version: z.number().int().nullable(),
+  since: z.string(),
+  items: z.array(activityStatsSchema),
+  total: z.number().int(),
+  /** History rows read for the durations; truncated when the sample stopped at its bound. */
+  sampled: z.number().int(),
+  truncated: z.boolean(),
+});

@@ -1,5 +1,6 @@
 // The store: the core's repositories over one database. Only this folder (and the business
 // areas' own *-store.ts files) speaks Knex/SQL.
+import { ActivityStatsStore } from './activity-stats-store';
 import { ClockStore } from './clock-store';
 import { DefinitionStore } from './definition-store';
 import { ExternalTaskStore } from './external-task-store';
@@ -24,6 +25,7 @@ export class Store {
   readonly incidents: IncidentStore;
   readonly users: UserStore;
   readonly stats: StatsStore;
+  readonly activityStats: ActivityStatsStore;
   readonly jobs: JobStore;
   readonly externalTasks: ExternalTaskStore;
   readonly schedules: ScheduleStore;
@@ -44,6 +46,7 @@ export class Store {
     this.incidents = new IncidentStore(k);
     this.users = new UserStore(k);
     this.stats = new StatsStore(k, db.dialect);
+    this.activityStats = new ActivityStatsStore(k);
     this.jobs = new JobStore(k, db.dialect);
     this.externalTasks = new ExternalTaskStore(k, db.dialect);
     this.schedules = new ScheduleStore(k, db.dialect);

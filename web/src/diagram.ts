@@ -1,6 +1,7 @@
 // The BPMN diagram, drawn by bpmn-js's NavigatedViewer (pan and zoom), with markers for the path
 // an instance took, where it waits and where it failed, run counts, and optional count badges
-// (the cockpit's bottleneck view). pathFromHistory derives the path from the instance's history.
+// (the cockpit's bottleneck view), and a colour per activity that can be switched on and off (the
+// definition page's duration heatmap). pathFromHistory derives the path from the instance's history.
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
@@ -22,6 +23,7 @@ interface Canvas {
 interface ElementRegistry {
   get(id: string): DiagramElement | undefined;
   getAll(): DiagramElement[];
+  getGraphics(id: string): SVGElement | undefined;
 }
 
 interface Overlays {
@@ -49,6 +51,8 @@ export interface Diagram {
   marked(marker: string): string[];
   /** The element's name in the diagram, if it has one. */
   name(id: string): string | undefined;
+  /** Fills each listed element's shape with its colour (the heatmap); null puts the usual fills back. */
+  tint(colours: Map<string, string> | null): void;
 }
 
 /** One history row, as far as the path is concerned (the API's HistoryEntry). */
@@ -129,6 +133,24 @@ export async function showDiagram(container: HTMLElement, xml: string, marks: Di
   }
   for (const [id, n] of marks.runs ?? []) if (n > 1) badge(id, `×${n}`, 'pf-runs');
   for (const [id, text] of marks.badges ?? []) badge(id, text, 'pf-badge');
+  const tinted = new Map<string, { shape: SVGElement; fill: string }>();
+  const tint = (colours: Map<string, string> | null) => {
+    for (const { shape, fill } of tinted.values()) {
+      shape.style.removeProperty('fill');
+      if (fill) shape.style.fill = fill;
+      delete shape.dataset.tint;
+    }
+    tinted.clear();
+    for (const [id, colour] of colours ?? []) {
+      const shape = registry.getGraphics(id)?.querySelector<SVGElement>('.djs-visual > :first-child');
+      if (!shape) continue;
+      tinted.set(id, { shape, fill: shape.style.fill });
+      // Over the path markers' fills too (they are !important in the stylesheet).
+      shape.style.setProperty('fill', colour, 'important');
+      shape.dataset.tint = colour;
+    }
+    container.dataset.tinted = String(tinted.size);
+  };
   canvas.zoom('fit-viewport', 'auto');
   if (result.warnings.length) container.dataset.warnings = String(result.warnings.length);
   container.dataset.rendered = 'true';
@@ -136,5 +158,6 @@ export async function showDiagram(container: HTMLElement, xml: string, marks: Di
     destroy: () => viewer.destroy(),
     marked: (marker) => markedIds.get(marker) ?? [],
     name: (id) => registry.get(id)?.businessObject?.name || undefined,
+    tint,
   };
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'winston';
 import type { CatalogueSource } from '../../connectors/catalogue-client';
 import type { CustomerSource } from '../../connectors/crm-client';
 import type { Clock } from '../../engine/clock';
-import { requireCapability, type Actor } from '../../app/access';
+import { requireCapability, requireProductList, type Actor } from '../../app/access';
 import type { ProcessStarts } from '../../app/process-starts';
 import type { ServiceCall } from '../../engine/service-registry';
 import type { CustomerRecord, CustomerStore } from './customer-store';
@@ -31,7 +31,7 @@ export class CatalogueService {
   ) {}
 
   listProducts(actor: Actor, filter: { q?: string }, page: PageQuery): Promise<Page<ProductRecord>> {
-    requireCapability(actor, 'catalogue');
+    requireProductList(actor);
     return this.store.products.list(filter, page);
   }
 

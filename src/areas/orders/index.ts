@@ -35,7 +35,7 @@ export const ordersArea: AreaModule<OrdersArea> = {
     const log = logger.child({ area: 'orders' });
     const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.smtpFrom) : null;
     if (!mailer) log.info('PROCFLOW_SMTP_URL is not set: order notifications are recorded and logged, not mailed');
-    const quotes = new OrderQuotes(orderStore, prices, config.defaultUnitPrice, clock);
+    const quotes = new OrderQuotes(orderStore, prices, config.defaultUnitPrice, clock, config.quoteExpiresAfter);
     registerOrderHandlers(services, { orders: orderStore, quotes, notifier: new OrderNotifier(orderStore, mailer, clock, log) });
     const orders = new OrderService(orderStore, store.users, starts, clock, log, {
       reminderAfter: config.quoteReminderAfter,

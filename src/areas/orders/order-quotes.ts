@@ -4,7 +4,7 @@
 import type { Clock } from '../../engine/clock';
 import type { OrderRecord, OrderStore, QuoteRecord } from './order-store';
 import { priceOrder, type ProductPrices } from './pricing';
-import { renderQuotePdf, renderQuoteText, type QuoteContent } from './quote-document';
+import { quoteValidity, renderQuotePdf, renderQuoteText, type QuoteContent } from './quote-document';
 
 export function quoteNumber(seq: number, createdAt: string): string {
   return `Q-${new Date(createdAt).getUTCFullYear()}-${String(seq).padStart(6, '0')}`;
@@ -16,6 +16,8 @@ export class OrderQuotes {
     private readonly prices: ProductPrices,
     private readonly defaultUnitPrice: number,
     private readonly clock: Clock,
+    /** PROCFLOW_QUOTE_EXPIRES_AFTER: the document states this validity, the process enforces it. */
+    private readonly expiresAfter: string,
   ) {}
 
   async ensure(order: OrderRecord, processInstanceId: string): Promise<QuoteRecord> {
@@ -28,6 +30,7 @@ export class OrderQuotes {
       createdAt: reserved.createdAt,
       order: { number: order.number, customerName: order.customerName, email: order.email },
       ...priced,
+      validity: quoteValidity(reserved.createdAt, this.expiresAfter),
     };
     return this.orders.writeQuote(order.id, {
       number: content.number,

@@ -2,6 +2,7 @@
 // wrote to quote_<id>.txt, now numbered) and the same content as a PDF. Both depend only on the
 // quote's data, so rendering again gives the same bytes.
 import PDFDocument from 'pdfkit';
+import { parseDuration } from '../../engine/iso-duration';
 import type { QuoteLine } from './order-store';
 
 export interface QuoteContent {
@@ -12,9 +13,30 @@ export interface QuoteContent {
   lines: QuoteLine[];
   totalCents: number;
   currency: string;
+  /** How long the client may answer (the process's PROCFLOW_QUOTE_EXPIRES_AFTER, ISO 8601) and until when. */
+  validity: { duration: string; until: string };
 }
 
-export const QUOTE_VALIDITY_DAYS = 30;
+/** The quote's validity from its creation: the expiry setting, read as an ISO 8601 duration. */
+export function quoteValidity(createdAt: string, expiresAfter: string): QuoteContent['validity'] {
+  const ms = parseDuration(expiresAfter);
+  if (ms === undefined) throw new Error(`expected an ISO 8601 duration for the quote's expiry, found <${expiresAfter}>`);
+  return { duration: expiresAfter, until: new Date(new Date(createdAt).getTime() + ms).toISOString() };
+}
+
+const FRENCH_UNITS: Array<[number, string, string]> = [
+  [86_400_000, 'jour', 'jours'],
+  [3_600_000, 'heure', 'heures'],
+  [60_000, 'minute', 'minutes'],
+  [1000, 'seconde', 'secondes'],
+];
+
+/** PT48H → "2 jours", P1DT12H → "36 heures", PT90M → "90 minutes": the largest unit that divides it. */
+export function frenchDuration(ms: number): string {
+  const [unit, one, many] = FRENCH_UNITS.find(([u]) => ms % u === 0 && ms >= u) ?? [1000, 'seconde', 'secondes'];
+  const n = Math.max(1, Math.round(ms / unit));
+  return `${n} ${n === 1 ? one : many}`;
+}
 
 /** 123456 → "1 234,56 €" (plain spaces: the PDF's standard fonts have no narrow no-break space). */
 export function formatEuros(cents: number): string {
@@ -69,7 +91,17 @@ function header(q: QuoteContent): string[] {
   return [`Date : ${frenchDate(q.createdAt)}`, `Commande n° ${q.order.number}`, `Client : ${q.order.customerName} <${q.order.email}>`];
 }
 
-const FOOTER = `Devis valable ${QUOTE_VALIDITY_DAYS} jours. Acceptez-le ou refusez-le dans votre liste de tâches.`;
+function frenchDateTime(iso: string): string {
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${frenchDate(iso)} à ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+}
+
+/** The validity as the client reads it: the real duration the process waits, and its end. */
+function footer(q: QuoteContent): string {
+  const ms = new Date(q.validity.until).getTime() - new Date(q.createdAt).getTime();
+  return `Devis valable ${frenchDuration(ms)}, jusqu'au ${frenchDateTime(q.validity.until)}. Acceptez-le ou refusez-le dans votre liste de tâches.`;
+}
 
 export function renderQuoteText(q: QuoteContent): string {
   const rule = '-'.repeat(WIDTH);
@@ -83,7 +115,7 @@ export function renderQuoteText(q: QuoteContent): string {
     rule,
     row('Total', '', '', formatEuros(q.totalCents)),
     '',
-    FOOTER,
+    footer(q),
     '',
   ].join('\n');
 }
@@ -125,7 +157,7 @@ export function renderQuotePdf(q: QuoteContent): Promise<Buffer> {
   rule();
   tableRow(['Total', '', '', formatEuros(q.totalCents)], 'Helvetica-Bold');
   doc.moveDown(2);
-  doc.font('Helvetica').fontSize(9).text(FOOTER, 50);
+  doc.font('Helvetica').fontSize(9).text(footer(q), 50);
   doc.end();
   return done;
 }

@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
-import { statsQuery, timelineQuery } from '../stats-schemas';
+import { activityStatsQuery, statsQuery, timelineQuery } from '../stats-schemas';
 import { parseWith } from '../validation';
 
 export function statsRoutes(ctx: HttpContext): Router {
@@ -39,6 +39,17 @@ export function statsRoutes(ctx: HttpContext): Router {
     const q = parseWith(statsQuery, req.query, 'query');
     const items = await stats.waiting(user, q.definitionKey ? { definitionKey: q.definitionKey } : {});
     res.json({ items, total: items.length });
+  });
+
+  r.get('/stats/activities', async (req, res) => {
+    const user = currentUser(res);
+    const q = parseWith(activityStatsQuery, req.query, 'query');
+    const answer = await ctx.app.activityStats.forDefinition(user, {
+      definitionKey: q.definitionKey,
+      ...(q.version === undefined ? {} : { version: q.version }),
+      ...(q.since ? { since: q.since } : {}),
+    });
+    res.json({ ...answer, total: answer.items.length });
   });
 
   return r;

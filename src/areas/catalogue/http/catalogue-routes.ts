@@ -1,5 +1,5 @@
 // /api/products and /api/customers (the local copies of the catalogue and the CRM): list with
-// search, sync now, empty; /api/sync-runs: what each sync did. Group `sales` (or admin).
+// search, sync now, empty; /api/sync-runs: what each sync did. Group `sales` (or admin); clients and suppliers may list products.
 import { Router } from 'express';
 import type { CatalogueService } from '../catalogue-service';
 import { currentUser } from '../../../http/auth';
