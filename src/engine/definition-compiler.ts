@@ -17,6 +17,7 @@ import {
   timerValueProblem,
 } from './elements';
 import { lineAndColumn, parseBpmnXml, trimIds } from './bpmn-parser';
+import type { DeployWarning } from './model-lint';
 import { firstLine, triageWarnings } from './moddle-warnings';
 
 /**
@@ -36,7 +37,7 @@ export interface CompiledDocument {
   sourceContext: unknown;
   definitionsId: string;
   /** What was deployed anyway though moddle or procflow found it odd (cosmetic problems). */
-  warnings: ErrorItem[];
+  warnings: DeployWarning[];
 }
 
 function invalid(detail: string, errors: ErrorItem[], cause?: unknown): AppError {
@@ -123,7 +124,7 @@ function checkRunawayValues(meta: DocumentMeta): void {
  * references (cosmetic warnings go to `warnings`, repaired in the parsed tree where they mean
  * something to Camunda 7).
  */
-export function checkDocument(parsed: ParseResult, warnings: ErrorItem[] = []): ErrorItem[] {
+export function checkDocument(parsed: ParseResult, warnings: DeployWarning[] = []): ErrorItem[] {
   const { fatal, cosmetic } = triageWarnings(parsed);
   const errors: ErrorItem[] = [...fatal];
   warnings.push(...cosmetic);
@@ -155,7 +156,7 @@ export function checkDocument(parsed: ParseResult, warnings: ErrorItem[] = []): 
 }
 
 /** Completes the parsed tree where BPMN tools leave things out that bpmn-elements needs. */
-function prepareTree(parsed: ParseResult, warnings: ErrorItem[]): void {
+function prepareTree(parsed: ParseResult, warnings: DeployWarning[]): void {
   for (const made of giveConnectorsIds(parsed)) {
     warnings.push({ elementId: made.id, message: `a ${made.type.replace(/^bpmn:/, '')} without an id is given the id <${made.id}>` });
   }
@@ -180,7 +181,7 @@ function yieldToOthers(): Promise<void> {
 export async function compileDocument(xml: string): Promise<CompiledDocument> {
   checkSize(xml);
   let parsed: ParseResult;
-  const warnings: ErrorItem[] = [];
+  const warnings: DeployWarning[] = [];
   try {
     const ids = trimIds(xml);
     for (const id of ids.trimmed) warnings.push({ elementId: id, message: `the id <${id}> has blanks around it; they are ignored` });

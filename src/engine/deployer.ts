@@ -2,7 +2,6 @@
 // version of each process key. Running instances stay on the version they started with.
 import crypto from 'node:crypto';
 import type { Logger } from 'winston';
-import type { ErrorItem } from '../errors/app-error';
 import type { Store } from '../store/store';
 import type { DefinitionRecord, DeploymentRecord } from '../store/types';
 import type { NewDefinition } from '../store/definition-store';
@@ -10,6 +9,7 @@ import { decodeXml } from './bpmn-parser';
 import type { Clock } from './clock';
 import { compileDocument, type CompiledDocument } from './definition-compiler';
 import type { DefinitionRegistry } from './definition-registry';
+import type { DeployWarning } from './model-lint';
 
 export interface DeployResult {
   created: boolean;
@@ -17,9 +17,10 @@ export interface DeployResult {
   definitions: DefinitionRecord[];
   /**
    * What the compiler found odd but not fatal (an unknown Camunda attribute, a diagram pointing to
-   * nothing, a generated flow id…). Only a new deployment is compiled: a repeat gets none.
+   * nothing, a generated flow id…) and what the model sets that procflow does not execute (the
+   * lint of model-lint.ts, by support-table.ts). Only a new deployment is compiled: a repeat gets none.
    */
-  warnings: ErrorItem[];
+  warnings: DeployWarning[];
 }
 
 /**

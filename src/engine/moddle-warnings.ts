@@ -6,6 +6,7 @@ import type { ModdleElement, ParseResult } from 'bpmn-moddle';
 import type { ErrorItem } from '../errors/app-error';
 import { declareImplicitError, loopDataInputAsCollection } from './elements';
 import { lineAndColumn } from './bpmn-parser';
+import { lintDocument, type DeployWarning } from './model-lint';
 
 const BPMN_MODEL_URI = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 
@@ -15,7 +16,7 @@ export interface WarningTriage {
   /** The process cannot run as drawn: 400 BPMN_INVALID. */
   fatal: ErrorItem[];
   /** Deployed anyway; each says what procflow made of it. */
-  cosmetic: ErrorItem[];
+  cosmetic: DeployWarning[];
 }
 
 /** moddle-xml puts the cause on a `nested error:` line; keep it, it names the element. */
@@ -79,7 +80,7 @@ function elementIdOf(el: ModdleElement | undefined): string | undefined {
 
 export function triageWarnings(parsed: ParseResult): WarningTriage {
   const fatal: ErrorItem[] = [];
-  const cosmetic: ErrorItem[] = [];
+  const cosmetic: DeployWarning[] = [];
   const prefixes = bpmnPrefixes(parsed.rootElement);
   for (const w of parsed.warnings) {
     // The bytes were already decoded by the encoding the declaration names (see decodeXml).
@@ -99,5 +100,7 @@ export function triageWarnings(parsed: ParseResult): WarningTriage {
     if (repaired) cosmetic.push({ ...item, message: repaired });
     else fatal.push(item);
   }
+  // What the model sets that procflow does not execute (support-table.ts): said, never silent.
+  cosmetic.push(...lintDocument(parsed));
   return { fatal, cosmetic };
 }

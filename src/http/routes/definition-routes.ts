@@ -9,7 +9,7 @@ import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
 import { startBody } from '../schemas';
 import { parseWith } from '../validation';
-import { definitionView, instanceView } from '../views';
+import { definitionView, deployWarningView, instanceView } from '../views';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml', 'application/octet-stream', 'text/plain'];
 
@@ -95,7 +95,7 @@ export function definitionRoutes(ctx: HttpContext): Router {
         deployedAt: x.deployment.deployedAt,
         definitions: x.definitions.map(definitionView),
         // Problems that do not stop the process from running (a 201 only: a repeat is not compiled again).
-        ...(x.created ? { warnings: x.warnings.map((w) => ({ ...(w.elementId ? { elementId: w.elementId } : {}), message: w.message })) } : {}),
+        ...(x.created ? { warnings: x.warnings.map(deployWarningView) } : {}),
       }));
       res.status(created ? 201 : 200).json(views.length === 1 ? views[0] : { deployments: views });
     },
