@@ -10,6 +10,11 @@ import * as userIdentity from './20261201000008_user_identity';
 import * as idempotencyKeys from './20261201000009_idempotency_keys';
 import * as hotPathIndexes from './20261201000010_hot_path_indexes';
 import * as externalTaskLocks from './20261210000010_external_task_locks';
+import * as instanceRepair from './20261220000031_instance_repair';
+import * as tokenEpoch from './20261220000041_token_epoch';
+import * as growthIndexes from './20261220000042_growth_indexes';
+import * as taskAttributes from './20261220000021_task_attributes';
+import * as callActivity from './20261220000051_call_activity';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_core': core,
@@ -20,4 +25,9 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201000009_idempotency_keys': idempotencyKeys,
   '20261201000010_hot_path_indexes': hotPathIndexes,
   '20261210000010_external_task_locks': externalTaskLocks,
+  '20261220000031_instance_repair': instanceRepair,
+  '20261220000041_token_epoch': tokenEpoch,
+  '20261220000042_growth_indexes': growthIndexes,
+  '20261220000021_task_attributes': taskAttributes,
+  '20261220000051_call_activity': callActivity,
 };

@@ -103,11 +103,14 @@ export function requireStart(actor: Actor, definition: { key: string; info: { st
 
 // ----- tasks -----
 
-/** A user may act on a task assigned to it, or an unassigned task of one of its groups. */
+/**
+ * A user may act on a task assigned to it, or an unassigned task of one of its groups or naming it
+ * as a candidate user (camunda:candidateUsers, potentialOwner `user(…)`).
+ */
 export function mayActOnTask(actor: Actor, task: TaskRecord): boolean {
   if (isAdmin(actor)) return true;
   if (task.assignee) return task.assignee === actor.name;
-  return task.candidateGroups.some((g) => actor.groups.includes(g));
+  return isCandidate(actor, task);
 }
 
 /** What a user sees of tasks: those it may act on, and those it completed. */
@@ -115,7 +118,7 @@ export function maySeeTask(actor: Actor, task: TaskRecord): boolean {
   return mayActOnTask(actor, task) || task.completedBy === actor.name;
 }
 
-/** The task list's filter for a user (undefined: every task). */
+/** The task list's filter for a user (undefined: every task): assigned, of its groups, naming it, completed by it. */
 export function taskListScope(actor: Actor): { name: string; groups: string[] } | undefined {
   return isAdmin(actor) ? undefined : { name: actor.name, groups: actor.groups };
 }
@@ -124,7 +127,7 @@ export function requireActOnTask(actor: Actor, task: TaskRecord): void {
   if (mayActOnTask(actor, task)) return;
   throw new AppError(
     'NOT_A_CANDIDATE',
-    `user <${actor.name}> may not act on task <${task.id}> (candidate groups: ${task.candidateGroups.join(', ') || 'none'}; assignee: ${task.assignee ?? 'none'})`,
+    `user <${actor.name}> may not act on task <${task.id}> (candidate groups: ${task.candidateGroups.join(', ') || 'none'}; candidate users: ${task.candidateUsers.join(', ') || 'none'}; assignee: ${task.assignee ?? 'none'})`,
   );
 }
 
@@ -134,7 +137,7 @@ export function requireActOnTask(actor: Actor, task: TaskRecord): void {
  * must be open and free (or the caller's already).
  */
 export function requireClaim(actor: Actor, task: TaskRecord): void {
-  const candidate = isAdmin(actor) || task.assignee === actor.name || task.candidateGroups.some((g) => actor.groups.includes(g));
+  const candidate = isAdmin(actor) || task.assignee === actor.name || isCandidate(actor, task);
   if (!candidate) {
     if (!maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${task.id}> does not exist`);
     throw new AppError('NOT_A_CANDIDATE', `user <${actor.name}> is not a candidate for task <${task.id}>`);
@@ -163,16 +166,43 @@ export function requireUnclaim(actor: Actor, task: TaskRecord): void {
   throw new AppError('FORBIDDEN', `user <${actor.name}> may not unclaim task <${task.id}>: it is claimed by <${task.assignee}>`);
 }
 
-/** Whether a user (by its groups) is among a task's candidates. */
+/** Whether a user (by its groups, or by name) is among a task's candidates. */
 export function isCandidate(user: Actor, task: TaskRecord): boolean {
-  return task.candidateGroups.some((g) => user.groups.includes(g));
+  return task.candidateUsers.includes(user.name) || task.candidateGroups.some((g) => user.groups.includes(g));
+}
+
+/**
+ * Changing an open task's priority, due and follow-up dates: an admin, the task's assignee, or —
+ * while nobody holds it — a candidate who may claim it (by group or by name); that is, whoever may
+ * act on it now. Someone who may not see the task learns nothing (404); one who sees it but does
+ * not hold it gets 403.
+ */
+export function requireEditTask(actor: Actor, task: TaskRecord): void {
+  if (!maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${task.id}> does not exist`);
+  if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${task.id}> is ${task.state}, its priority and dates are kept as they were`);
+  if (mayActOnTask(actor, task)) return;
+  throw new AppError('FORBIDDEN', `user <${actor.name}> may not change task <${task.id}>: it is claimed by <${task.assignee ?? 'nobody'}>`);
+}
+
+/**
+ * Comments: whoever may see a task reads its comments, also once it is completed (its history);
+ * whoever may see an open task may comment on it. A completed or cancelled task takes no more.
+ */
+export function requireReadTaskComments(actor: Actor, task: TaskRecord): void {
+  if (!maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${task.id}> does not exist`);
+}
+
+export function requireCommentOnTask(actor: Actor, task: TaskRecord): void {
+  requireReadTaskComments(actor, task);
+  if (task.state !== 'open') throw new AppError('TASK_NOT_OPEN', `task <${task.id}> is ${task.state}, its comments can be read but not added to`);
 }
 
 /**
  * Assigning (reassigning, delegating) a task to a user: an admin, to any current user; otherwise
  * whoever may act on the task now (its assignee, or a candidate of an unclaimed task), and only to
- * another candidate — a user in one of its candidate groups. A task without candidate groups
- * (assigned by the model, e.g. `${clientUser}`) is handed on by an admin only.
+ * another candidate — a user in one of its candidate groups or named as a candidate user. A task
+ * without candidates (assigned by the model, e.g. `${clientUser}`) is handed on by an admin only.
+ * `POST /api/tasks/{id}/assignee` and its older name `/assign` follow these rules alike.
  */
 export function requireAssign(actor: Actor, task: TaskRecord, target: Actor): void {
   if (!maySeeTask(actor, task)) throw new AppError('TASK_NOT_FOUND', `task <${task.id}> does not exist`);
@@ -184,7 +214,7 @@ export function requireAssign(actor: Actor, task: TaskRecord, target: Actor): vo
   if (!isCandidate(target, task)) {
     throw new AppError(
       'NOT_A_CANDIDATE',
-      `user <${target.name}> is not a candidate for task <${task.id}> (candidate groups: ${task.candidateGroups.join(', ') || 'none'}); only an admin may assign it to <${target.name}>`,
+      `user <${target.name}> is not a candidate for task <${task.id}> (candidate groups: ${task.candidateGroups.join(', ') || 'none'}; candidate users: ${task.candidateUsers.join(', ') || 'none'}); only an admin may assign it to <${target.name}>`,
     );
   }
 }
@@ -222,6 +252,34 @@ export function mayBroadcast(actor: Actor): boolean {
   return inAnyGroup(actor, CAPABILITY_GROUPS.broadcast);
 }
 
+/**
+ * Repairing a running instance by hand. Setting or deleting its variables rewrites what the model
+ * decides on: admins only. Triggering a waiting activity (a receive task, a catch event, a manual
+ * wait) or reading the job list is operations' daily work: admins and group `ops`.
+ */
+export function requireVariableEdit(actor: Actor, instance: InstanceRecord): void {
+  if (isAdmin(actor)) return;
+  throw new AppError('FORBIDDEN', `user <${actor.name}> may not change the variables of instance <${instance.id}>: only group <${ADMIN_GROUP}> may`);
+}
+
+/** Admins and ops trigger activities of any instance (by id, e.g. from the job list); others see it first (404) and get 403. */
+export function mayTriggerAny(actor: Actor): boolean {
+  return inAnyGroup(actor, [OPS_GROUP]);
+}
+
+export function requireTrigger(actor: Actor, instance: InstanceRecord): void {
+  if (mayTriggerAny(actor)) return;
+  throw new AppError(
+    'FORBIDDEN',
+    `user <${actor.name}> may not trigger activities of instance <${instance.id}>: it is in none of the groups <${ADMIN_GROUP}>, <${OPS_GROUP}>`,
+  );
+}
+
+export function requireJobList(actor: Actor): void {
+  if (inAnyGroup(actor, [OPS_GROUP])) return;
+  throw new AppError('FORBIDDEN', `user <${actor.name}> may not read the job list: it is in none of the groups <${ADMIN_GROUP}>, <${OPS_GROUP}>`);
+}
+
 export function requireCancel(actor: Actor, instance: InstanceRecord): void {
   if (isAdmin(actor) || instance.startedBy === actor.name) return;
   throw new AppError('FORBIDDEN', `user <${actor.name}> may not cancel instance <${instance.id}>`);
@@ -242,6 +300,12 @@ export function orderScope(actor: Actor | null): { clientUser?: string } {
     'FORBIDDEN',
     `user <${actor.name}> is in none of the groups <${CLIENT_GROUP}>, <${SUPPLIER_GROUP}>, <${ADMIN_GROUP}>: orders are not for it`,
   );
+}
+
+/** The product catalogue's price list: sales manage it; whoever places orders (clients, suppliers) reads it to pick products. */
+export function requireProductList(actor: Actor): void {
+  if (actor.groups.includes(CLIENT_GROUP) || actor.groups.includes(SUPPLIER_GROUP)) return;
+  requireCapability(actor, 'catalogue');
 }
 
 /** A client sees its quote once it was sent; staff as soon as it has a number. */

@@ -3,6 +3,8 @@
 // Type-only on purpose: the web UI imports it with `import type`, and the bundle gets nothing of it.
 import type { z } from 'zod';
 import type * as core from '../http/schemas';
+import type * as repair from '../http/repair-schemas';
+import type * as statsAnswers from '../http/stats-schemas';
 import type * as catalogue from '../areas/catalogue/http/catalogue-schemas';
 import type * as games from '../areas/game-servers/http/game-server-schemas';
 import type * as orders from '../areas/orders/http/order-schemas';
@@ -13,18 +15,25 @@ export type List<T> = Omit<z.infer<ReturnType<typeof core.listOf>>, 'items'> & {
 export type Problem = z.infer<typeof core.problemSchema>;
 export type User = z.infer<typeof core.userSchema>;
 export type CreatedUser = z.infer<typeof core.createdUserSchema>;
+export type TokenInfo = z.infer<typeof core.tokenInfoSchema>;
+export type IssuedToken = z.infer<typeof core.issuedTokenSchema>;
 
 export type ProcessDefinition = z.infer<typeof core.processDefinitionSchema>;
 export type Deployment = z.infer<typeof core.deploymentSchema>;
+export type DeployWarning = z.infer<typeof core.deployWarningSchema>;
 export type ProcessInstance = z.infer<typeof core.processInstanceSchema>;
 export type WaitingAt = ProcessInstance['waitingAt'][number];
 export type HistoryEntry = z.infer<typeof core.historyEntrySchema>;
 export type Task = z.infer<typeof core.taskSchema>;
 export type FormField = Task['form']['fields'][number];
 export type TaskCompleted = z.infer<typeof core.taskCompletedSchema>;
+export type TaskComment = z.infer<typeof core.taskCommentSchema>;
 export type ExternalTask = z.infer<typeof core.externalTaskSchema>;
 export type ExternalTaskCompleted = z.infer<typeof core.externalTaskCompletedSchema>;
 export type Incident = z.infer<typeof core.incidentSchema>;
+export type BulkRetry = z.infer<typeof repair.bulkRetrySchema>;
+export type BulkRetryResult = z.infer<typeof repair.bulkRetryResultSchema>;
+export type Job = z.infer<typeof repair.jobSchema>;
 /** The answer of a route that starts a process and returns at once. */
 export type Started = z.infer<typeof core.startedSchema>;
 
@@ -33,6 +42,8 @@ export type Schedule = z.infer<typeof core.scheduleSchema>;
 
 export type DefinitionStats = z.infer<typeof core.definitionStatsSchema>;
 export type DurationSummary = DefinitionStats['duration'];
+export type ActivityStatsAnswer = z.infer<typeof statsAnswers.activityStatsAnswerSchema>;
+export type ActivityStats = ActivityStatsAnswer['items'][number];
 export type TimelineBucket = z.infer<typeof core.timelineBucketSchema>;
 export type Timeline = z.infer<typeof core.timelineSchema>;
 export type TaskStats = z.infer<typeof core.taskStatsSchema>;

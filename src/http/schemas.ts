@@ -46,6 +46,8 @@ export const instanceQuery = pageQuery.extend({
   startedAfter: queryTime.optional(),
   /** Instances started before this ISO 8601 time. */
   startedBefore: queryTime.optional(),
+  /** Instances a call activity of this instance started. */
+  parentInstanceId: z.string().min(1).max(64).optional(),
 });
 
 export const taskQuery = pageQuery.extend({
@@ -57,11 +59,60 @@ export const taskQuery = pageQuery.extend({
   businessKey: z.string().optional(),
   /** A user name, or `me` for the caller: "my completed tasks" with state=completed. */
   completedBy: z.string().optional(),
-  sort: z.enum(['createdAt', 'completedAt', 'name', 'businessKey']).default('createdAt'),
+  /** Task names that contain this text, case-insensitive. */
+  name: z.string().min(1).max(255).optional(),
+  /** Tasks due before this ISO 8601 time (tasks without a due date are left out). */
+  dueBefore: queryTime.optional(),
+  /** Tasks naming this user (or `me`) as a candidate user. */
+  candidateUser: z.string().optional(),
+  /** Narrows to tasks assigned to the caller, with one of the caller's groups, or naming the caller as a candidate. */
+  involvement: z.enum(['assigned', 'groups', 'candidate']).optional(),
+  /** `created` is `createdAt`; `due` and `priority` sort by due date and priority. */
+  sort: z.enum(['createdAt', 'created', 'completedAt', 'name', 'businessKey', 'due', 'followUp', 'priority']).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('asc'),
 });
 
+/** GET /api/process-definitions: `true` lists every version, not only the latest per key. */
+export const definitionListQuery = z.object({ allVersions: z.enum(['true', 'false']).optional() });
+
+/** GET /api/process-definitions/{key}/xml: an older version than the latest. */
+export const definitionXmlQuery = z.object({ version: z.coerce.number().int().positive().optional() });
+
+/** POST /api/users/{id}/tokens: `true` revokes the user's other tokens. */
+export const issueTokenQuery = z.object({ rotate: z.enum(['true', 'false']).optional() });
+
 export const assignBody = z.object({ assignee: z.string().min(1).max(255) }).strict();
+
+/** POST /api/tasks/{id}/assignee: a user name, or null to give the task back to its candidates. */
+export const assigneeBody = z.object({ assignee: z.string().min(1).max(255).nullable() }).strict();
+
+const taskTime = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !timeProblem(v), { message: 'expected an ISO 8601 date-time in the years 1970 to 9999' })
+  .transform((v) => new Date(v).toISOString());
+
+/** PATCH /api/tasks/{id}: what changes; null clears a date. */
+export const taskChangeBody = z
+  .object({
+    priority: z
+      .number()
+      .int()
+      .min(-(2 ** 31 - 1))
+      .max(2 ** 31 - 1)
+      .optional(),
+    dueAt: taskTime.nullable().optional(),
+    followUpAt: taskTime.nullable().optional(),
+  })
+  .strict()
+  .refine((b) => b.priority !== undefined || b.dueAt !== undefined || b.followUpAt !== undefined, {
+    message: 'expected at least one of priority, dueAt, followUpAt',
+  });
+
+export const commentBody = z.object({ message: z.string().trim().min(1).max(2000) }).strict();
+
+export const commentQuery = pageQuery;
+
+export const taskCommentSchema = z.object({ id: z.string(), taskId: z.string(), author: z.string(), message: z.string(), createdAt: z.string() });
 
 export const externalTaskQuery = pageQuery.extend({ topic: z.string().optional(), processInstanceId: z.string().optional() });
 
@@ -81,6 +132,10 @@ export const processInstanceSchema = z.object({
   variables: variablesSchema,
   waitingAt: z.array(waitingAt),
   incidents: z.number().int(),
+  /** The instance whose call activity started this one (null: started on its own). */
+  parentInstanceId: z.string().nullable(),
+  /** The call activity of the parent instance that waits for this one (null: started on its own). */
+  parentActivityId: z.string().nullable(),
 });
 
 export const processDefinitionSchema = z.object({
@@ -122,6 +177,11 @@ export const taskSchema = z.object({
   variables: variablesSchema,
   /** The instance's business key; for the order process it is the order id (GET /api/orders/{businessKey}). */
   businessKey: z.string().nullable(),
+  /** Users named as candidates besides the candidate groups. */
+  candidateUsers: z.array(z.string()),
+  dueAt: z.string().nullable(),
+  followUpAt: z.string().nullable(),
+  priority: z.number().int(),
 });
 
 export const incidentSchema = z.object({
@@ -144,6 +204,17 @@ export const historyEntrySchema = z.object({
   type: z.string().nullable(),
   event: z.string(),
   by: z.string().optional(),
+  /** An operator's change: e.g. `{name, oldValue?, newValue}` of a variable set. */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A deploy warning; those of the support-table lint carry a stable code and the attribute (or element type). */
+export const deployWarningSchema = z.object({
+  code: z.string().optional(),
+  elementId: z.string().optional(),
+  elementName: z.string().optional(),
+  attribute: z.string().optional(),
+  message: z.string(),
 });
 
 export const deploymentSchema = z.object({
@@ -152,7 +223,7 @@ export const deploymentSchema = z.object({
   deployedAt: z.string(),
   definitions: z.array(processDefinitionSchema),
   /** What the file holds that procflow reads leniently or does not execute (a new deployment only). */
-  warnings: z.array(z.object({ elementId: z.string().optional(), message: z.string() })).optional(),
+  warnings: z.array(deployWarningSchema).optional(),
 });
 
 export const taskCompletedSchema = z.object({ task: taskSchema, processInstance: processInstanceSchema });
@@ -164,6 +235,20 @@ export const externalTaskSchema = z.object({
   activityId: z.string(),
   topic: z.string(),
   createdAt: z.string(),
+  priority: z.number().int(),
+  workerId: z.string().nullable(),
+  lockExpiresAt: z.string().nullable(),
+});
+
+export const externalTaskCompleteBody = completeBody.extend({ workerId: z.string().min(1).max(255).optional() });
+
+export const externalTaskLockBody = z.object({
+  workerId: z.string().min(1).max(255),
+  topic: z.string().min(1),
+  maxTasks: z.number().int().min(1).max(100).default(1),
+  /** At most a week. */
+  lockDurationMs: z.number().int().min(1).max(604_800_000),
+  usePriority: z.boolean().default(true),
 });
 
 export const externalTaskCompletedSchema = z.object({ processInstance: processInstanceSchema });
@@ -172,6 +257,12 @@ export const userSchema = z.object({ id: z.string(), name: z.string(), groups: z
 
 /** A new user's answer: the only time its token is shown. */
 export const createdUserSchema = userSchema.extend({ token: z.string() });
+
+/** One of a user's tokens as listed: never the token itself. */
+export const tokenInfoSchema = z.object({ id: z.string(), source: z.enum(['env', 'generated', 'api', 'cli']).nullable(), createdAt: z.string() });
+
+/** A token just issued: the only time it is shown. */
+export const issuedTokenSchema = z.object({ id: z.string(), token: z.string() });
 
 export const problemSchema = z.object({
   type: z.string(),
@@ -194,6 +285,8 @@ export const problemSchema = z.object({
 });
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
+/** The task list: its count stops at a bound (`totalCapped: true` — there are at least `total`). */
+export const taskPageSchema = listOf(taskSchema).extend({ totalCapped: z.boolean().optional() });
 
 export const clockBody = z
   .object({
@@ -219,6 +312,21 @@ export const scheduleBody = z
     variables: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
+
+/** A deployment's answer: one deployment, or `{deployments}` when several files were sent. */
+export const deploymentAnswerSchema = z.union([deploymentSchema, z.object({ deployments: z.array(deploymentSchema) })]);
+
+/** POST /api/messages: the ids of the instances the message went to. */
+export const correlatedSchema = z.object({ correlated: z.array(z.string()) });
+
+/** POST /api/signals: how many waiting subscriptions the signal reached. */
+export const deliveredSchema = z.object({ delivered: z.number().int() });
+
+/** POST /api/incidents/{id}/retry: the instance after the step ran again. */
+export const incidentRetriedSchema = z.object({ processInstance: processInstanceSchema });
+
+/** /health and /ready. */
+export const statusSchema = z.object({ status: z.string() });
 
 /** The answer of a route that starts a process and returns at once (202). */
 export const startedSchema = z.object({ processInstanceId: z.string() });

@@ -7,6 +7,17 @@ import type { DefinitionStats, GroupStats, TaskStats, TimelineBucket, WaitingSta
 import type * as contract from '../contract';
 import type { AllHold, SentAsIs } from '../contract/checks';
 
+/** A deploy warning: the element, and for what the lint reports, its stable code and the attribute. */
+export function deployWarningView(w: { elementId?: string; elementName?: string; attribute?: string; code?: string; message: string }): contract.DeployWarning {
+  return {
+    ...(w.code ? { code: w.code } : {}),
+    ...(w.elementId ? { elementId: w.elementId } : {}),
+    ...(w.elementName ? { elementName: w.elementName } : {}),
+    ...(w.attribute ? { attribute: w.attribute } : {}),
+    message: w.message,
+  };
+}
+
 export function definitionView(d: DefinitionRecord): contract.ProcessDefinition {
   return {
     id: d.id,
@@ -36,6 +47,8 @@ export function instanceView({ instance: i, incidents }: InstanceWithIncidents):
     variables: i.variables,
     waitingAt: i.waitingAt,
     incidents,
+    parentInstanceId: i.parentInstanceId ?? null,
+    parentActivityId: i.parentActivityId ?? null,
   };
 }
 
@@ -55,6 +68,10 @@ export function taskView(t: TaskRecord, variables?: Record<string, unknown>): co
     form: t.form,
     variables: t.variables ?? variables ?? {},
     businessKey: t.businessKey ?? null,
+    candidateUsers: t.candidateUsers,
+    dueAt: t.dueAt,
+    followUpAt: t.followUpAt,
+    priority: t.priority,
   };
 }
 
@@ -73,7 +90,15 @@ export function incidentView(i: IncidentRecord): contract.Incident {
 }
 
 export function historyView(h: HistoryRecord): contract.HistoryEntry {
-  return { at: h.at, activityId: h.activityId, activityName: h.activityName, type: h.type, event: h.event, ...(h.by ? { by: h.by } : {}) };
+  return {
+    at: h.at,
+    activityId: h.activityId,
+    activityName: h.activityName,
+    type: h.type,
+    event: h.event,
+    ...(h.by ? { by: h.by } : {}),
+    ...(h.details ? { details: h.details } : {}),
+  };
 }
 
 /** The routes of users, the clock and the cockpit answer with the use cases' records unchanged. */

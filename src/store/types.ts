@@ -81,6 +81,11 @@ export interface InstanceRecord {
   waitingAt: WaitingAt[];
   nextTimerAt: string | null;
   version: number;
+  /** The instance whose call activity started this one (null: started on its own). */
+  parentInstanceId?: string | null;
+  /** The execution of that call activity waiting for this instance, and the activity's id. */
+  parentExecutionId?: string | null;
+  parentActivityId?: string | null;
 }
 
 export interface InstanceWithState extends InstanceRecord {
@@ -107,6 +112,21 @@ export interface TaskRecord {
   variables: Record<string, unknown> | null;
   /** The instance's business key (read with the task; absent where the task was not read from the store). */
   businessKey?: string | null;
+  /** Users named as candidates (camunda:candidateUsers, potentialOwner `user(…)`). */
+  candidateUsers: string[];
+  dueAt: string | null;
+  followUpAt: string | null;
+  /** Camunda's task priority; 50 unless the model says otherwise. */
+  priority: number;
+}
+
+/** A comment a person left on a user task. */
+export interface TaskCommentRecord {
+  id: string;
+  taskId: string;
+  author: string;
+  message: string;
+  createdAt: string;
 }
 
 export interface SubscriptionRecord {
@@ -129,7 +149,7 @@ export interface ExternalTaskRecord {
   /** Set once a worker completed it (the row stays, so that a second completion gets 409). */
   completedAt?: string | null;
   completedBy?: string | null;
-  /** The worker holding (or last holding) its lock, and when that lock ends (real time). */
+  /** The worker holding (or last holding) its lock, and when that lock ends (service time). */
   workerId?: string | null;
   lockExpiresAt?: string | null;
   /** Retries a worker reported with a failure (null until one did; 0: an incident waits). */
@@ -152,11 +172,12 @@ export interface ExternalTaskFilter {
   processInstanceId?: string;
   activityId?: string;
   definitionKey?: string;
-  /** true: locked at `realNow`; false: not locked at `realNow`. */
+  /** true: locked at `now`; false: not locked at `now`. */
   locked?: boolean;
   withRetriesLeft?: boolean;
   noRetriesLeft?: boolean;
-  realNow?: string;
+  /** The service time locks are judged at. */
+  now?: string;
 }
 
 /** One topic of a fetch-and-lock: its tasks are locked for `lockDurationMs`. */
@@ -175,6 +196,8 @@ export interface HistoryRecord {
   type: string | null;
   event: string;
   by?: string | null;
+  /** What an operator's change was (a variable's name, old and new value); absent for activity events. */
+  details?: Record<string, unknown> | null;
 }
 
 export interface IncidentRecord {
@@ -199,6 +222,8 @@ export interface UserRecord {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** Set when the list counted only up to a bound: `total` is then that bound, and there are more. */
+  totalCapped?: boolean;
 }
 
 export interface PageQuery {
@@ -237,6 +262,11 @@ export interface EventOutcome {
   jobs?: NewJob[];
   /** The job this event carried out, deleted in the same transaction. */
   completeJobId?: string;
+  /**
+   * What the event caused in linked instances (call activities): children started or cancelled,
+   * a parent moved on. Each is committed in this same transaction, guarded by its own version.
+   */
+  linked?: EventOutcome[];
 }
 
 /** What the event's transaction read back before committing: the answer needs no query after the commit. */

@@ -4,10 +4,16 @@ import type { User } from '@contract';
 import { api, session } from './api';
 import { loadServiceClock } from './clock';
 import { h, mount } from './dom';
+import { jobsPage } from './pages/jobs-page';
+import { usersPage } from './pages/users-page';
 import { routes, type Route } from './routes';
 import { errorMessage, notice } from './ui';
 
 const app = document.getElementById('app') as HTMLElement;
+// Users & tokens: in the navigation for admins only (the API refuses everyone else anyway).
+routes.push({ path: '/users', title: 'Users & tokens', nav: 'Users & tokens', groups: ['admin'], page: usersPage });
+// Jobs: waiting timers, retries and scheduled starts, for admins and operations.
+routes.push({ path: '/jobs', title: 'Jobs', nav: 'Jobs', groups: ['admin', 'ops'], page: jobsPage });
 let me: User | undefined;
 let leaving: Array<() => void> = [];
 
