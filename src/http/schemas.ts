@@ -118,7 +118,13 @@ export const externalTaskQuery = pageQuery.extend({ topic: z.string().optional()
 
 export const incidentQuery = pageQuery.extend({ state: z.enum(['open', 'resolved']).optional(), processInstanceId: z.string().optional() });
 
-const waitingAt = z.object({ activityId: z.string(), activityName: z.string().nullable(), type: z.string() });
+const waitingAt = z.object({
+  activityId: z.string(),
+  activityName: z.string().nullable(),
+  type: z.string(),
+  /** At a user task: the task's id, so a client completes it without listing tasks first. */
+  taskId: z.string().optional(),
+});
 
 export const processInstanceSchema = z.object({
   id: z.string(),

@@ -64,6 +64,8 @@ export interface WaitingAt {
   activityId: string;
   activityName: string | null;
   type: string;
+  /** At a user task: the task's id (GET/POST /api/tasks/{id}). */
+  taskId?: string;
 }
 
 export interface InstanceRecord {

@@ -89,6 +89,28 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     expect(history.at(-1)?.event).toBe('instance-end');
   });
 
+  test('a client drives an instance from the answers alone: each wait at a user task names its task', async () => {
+    const started = await t
+      .as(reviewer)
+      .post('/api/process-definitions/orderApproval/start')
+      .send({ businessKey: 'order-no-list', variables: { customer: 'ACME' } });
+    const [review] = await openTasks(reviewer, started.body.id as string);
+    expect(started.body.waitingAt).toEqual([{ activityId: 'review', activityName: expect.any(String) as unknown, type: 'UserTask', taskId: review?.id }]);
+    const done = await t
+      .as(reviewer)
+      .post(`/api/tasks/${started.body.waitingAt[0].taskId as string}/complete`)
+      .send({ variables: { approved: true, amount: '10' } });
+    expect(done.status).toBe(200);
+    // A wait that is no user task names none.
+    expect(done.body.processInstance.waitingAt).toEqual([
+      { activityId: 'waitPayment', activityName: expect.any(String) as unknown, type: 'IntermediateCatchEvent' },
+    ]);
+    await t.admin.post('/api/messages').send({ messageName: 'payment-received', businessKey: 'order-no-list' });
+    const after = (await t.admin.get(`/api/process-instances/${started.body.id as string}`)).body as { waitingAt: Array<{ taskId?: string }> };
+    const [ship] = await openTasks(shipper, started.body.id as string);
+    expect(after.waitingAt.map((w) => w.taskId)).toEqual([ship?.id]);
+  });
+
   test('a rejected order takes the default flow of the gateway and ends', async () => {
     const id = await startOrder('order-2');
     const [review] = await openTasks(reviewer, id);

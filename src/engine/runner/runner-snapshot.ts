@@ -70,8 +70,11 @@ export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot
   for (const api of postponed) {
     const meta = definition.activities.get(api.id);
     const type = meta?.type ?? api.type;
-    if (!isBoundaryEvent(type)) waitingAt.push({ activityId: api.id, activityName: meta?.name ?? null, type: type.replace(/^bpmn:/, '') });
-    if (isUserTask(type) && meta) openTasks.push(describeOpenTask(api, meta, taskContext, now));
+    // A user task's wait names its task, so a client completes it without listing tasks first.
+    const task = isUserTask(type) && meta ? describeOpenTask(api, meta, taskContext, now) : null;
+    if (task) openTasks.push(task);
+    if (!isBoundaryEvent(type))
+      waitingAt.push({ activityId: api.id, activityName: meta?.name ?? null, type: type.replace(/^bpmn:/, ''), ...(task ? { taskId: task.id } : {}) });
     if (meta?.message) subscriptions.push(subscription('message', meta.message, api.id));
     if (meta?.signal) subscriptions.push(subscription('signal', meta.signal, api.id));
   }
