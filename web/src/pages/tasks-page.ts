@@ -231,6 +231,9 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
     const holds = task.assignee === ctx.me.name;
     const mayAct =
       admin || holds || (!task.assignee && (task.candidateUsers.includes(ctx.me.name) || task.candidateGroups.some((g) => ctx.me.groups.includes(g))));
+    // A task without candidates (assigned by the model, e.g. to the order's client) has no group to
+    // go back to and nobody else to hand it to: only an admin unclaims or reassigns it.
+    const handsOn = admin || task.candidateGroups.length > 0 || task.candidateUsers.length > 0;
     const assignTo = h('input', {
       type: 'text',
       name: 'assignee',
@@ -259,13 +262,20 @@ export async function tasksPage(ctx: PageContext): Promise<void> {
             'div',
             { class: 'buttons' },
             task.assignee ? null : h('button', { type: 'button', class: 'secondary', 'data-action': 'claim', onclick: () => void change('claim') }, 'Claim'),
-            task.assignee && (holds || admin)
+            task.assignee && (holds || admin) && handsOn
               ? h('button', { type: 'button', class: 'secondary', 'data-action': 'unclaim', onclick: () => void change('unclaim') }, 'Unclaim')
               : null,
             h('button', { type: 'submit', class: 'primary', 'data-action': 'complete' }, 'Complete'),
           )
         : h('p', { class: 'muted' }, `Completed by ${task.completedBy ?? '—'} on ${dateTime(task.completedAt)}.`),
-      open && mayAct
+      open && mayAct && !handsOn
+        ? h(
+            'p',
+            { class: 'muted', 'data-testid': 'assigned-by-process' },
+            'This task has no candidate groups or users: only an admin can hand it to someone else.',
+          )
+        : null,
+      open && mayAct && handsOn
         ? h(
             'div',
             { class: 'buttons assign' },
