@@ -22,18 +22,15 @@ import type { Clock } from './clock';
 import type { DefinitionRegistry, RuntimeDefinition } from './definition-registry';
 import { outcomeOf } from './event-outcome';
 import { InstanceRunner, type RunnerOptions } from './instance-runner';
-import { LruCache } from './lru-cache';
-import { CallLinks, CallScope } from './runner/call-links';
+import { CallLinks, CallScope, cancelledRow, newInstanceRow } from './runner/call-links';
+import { CommitListeners, thrownSignalJobs } from './runner/commit-listeners';
+import { EngineCache } from './runner/engine-cache';
+import * as externalTaskEvents from './runner/external-task-events';
 import { attemptFor, type RetryDefaults } from './retry-policy';
 import type { CommittedInstance, EventOptions, EventRunnerOptions, RetryHow, RuntimeMetrics, StartHow, StartInput } from './event-types';
 
 export type { CommittedInstance, ConflictPolicy, EventRunnerOptions, RuntimeMetrics, StartHow, StartInput } from './event-types';
 import type { ServiceRegistry } from './service-registry';
-
-interface Cached {
-  runner: InstanceRunner;
-  version: number;
-}
 
 /** Raised by an event whose target no longer waits for it (the caller decides what that means). */
 export class NothingWaits extends Error {}
@@ -41,13 +38,12 @@ export class NothingWaits extends Error {}
 const MAX_ATTEMPTS = 4;
 
 export class EventRunner {
-  private readonly cache: LruCache<string, Cached>;
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly engines: EngineCache;
   private readonly runnerOptions: RunnerOptions;
   private readonly retry: RetryDefaults;
-  private readonly externalTaskListeners = new Set<() => void>();
-  private readonly signalListeners = new Set<(jobIds: string[]) => Promise<void>>();
+  private readonly listeners = new CommitListeners();
   private readonly links: CallLinks;
+  private readonly runEvent: externalTaskEvents.RunEvent = (instanceId, apply, opts) => this.run(instanceId, apply, opts);
 
   constructor(
     private readonly store: Store,
@@ -58,7 +54,7 @@ export class EventRunner {
     options: EventRunnerOptions,
     private readonly metrics: RuntimeMetrics = {},
   ) {
-    this.cache = new LruCache(options.cacheSize, (_id, cached) => void cached.runner.dispose());
+    this.engines = new EngineCache(options.cacheSize);
     this.runnerOptions = {
       clock,
       services,
@@ -74,7 +70,7 @@ export class EventRunner {
       runnerOptions: this.runnerOptions,
       outcome: (runner, base) => this.outcome(runner, base, { serviceAttempt: 1, rewriteTimers: false }),
       recover: (row) => this.recover(row),
-      evict: (id) => this.evict(id),
+      evict: (id) => this.engines.evict(id),
     });
   }
 
@@ -97,22 +93,7 @@ export class EventRunner {
       await runner.deliver('message', how.message.messageId, how.message.variables, by);
       await runner.discardOtherStartEvents();
     }
-    const base: InstanceRecord = {
-      id,
-      definitionId: definition.record.id,
-      definitionKey: definition.record.key,
-      definitionVersion: definition.record.version,
-      businessKey: identity.businessKey,
-      state: 'running',
-      startedBy: by,
-      startedAt,
-      endedAt: null,
-      updatedAt: startedAt,
-      variables: {},
-      waitingAt: [],
-      nextTimerAt: null,
-      version: 0,
-    };
+    const base = newInstanceRow(id, definition.record, identity.businessKey, by, startedAt);
     // Call activities waiting now start their called instances, in this same transaction.
     const scope = new CallScope(id, by);
     await this.links.startCalls(runner, base, scope, 0);
@@ -133,7 +114,7 @@ export class EventRunner {
     }
     this.metrics.onInstanceStarted?.(definition.record.key);
     this.afterCommit(runner, outcome, scope);
-    await this.deliverThrownSignals(thrownSignalJobs(outcome));
+    await this.listeners.deliverSignals(thrownSignalJobs(outcome));
     return answer(outcome, committed);
   }
 
@@ -165,96 +146,40 @@ export class EventRunner {
   }
 
   /** A worker completes an external service task; a second completion is refused with 409. */
-  async completeExternalTask(
-    task: ExternalTaskRecord,
-    variables: Record<string, unknown>,
-    by: string,
-    answerWrites: AnswerWrite[] = [],
-  ): Promise<CommittedInstance> {
-    const done = () => new AppError('EXTERNAL_TASK_DONE', `external task <${task.id}> was completed already`);
-    try {
-      return await this.run(
-        task.processInstanceId,
-        async (runner) => {
-          if (!(await runner.completeExternalTask(task.executionId, variables, by))) throw done();
-        },
-        { conflicts: 'refuse', completedExternalTask: { id: task.id, by, at: this.clock.now().toISOString() }, answerWrites },
-      );
-    } catch (err) {
-      if (err instanceof StoreConflict && err.reason === 'external-task-done') throw done();
-      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') throw done();
-      throw err;
-    }
+  completeExternalTask(task: ExternalTaskRecord, variables: Record<string, unknown>, by: string, answerWrites: AnswerWrite[] = []): Promise<CommittedInstance> {
+    return externalTaskEvents.completeExternalTask(this.runEvent, task, variables, by, this.clock.now().toISOString(), answerWrites);
   }
 
-  /**
-   * A worker failed an external task with no retries left: the instance stays at the task with
-   * an incident carrying the worker's message (retrying the incident makes it fetchable again).
-   */
-  async failExternalTask(task: ExternalTaskRecord, message: string, by: string): Promise<CommittedInstance> {
-    const done = () => new AppError('EXTERNAL_TASK_DONE', `external task <${task.id}> no longer waits for a worker`);
-    try {
-      return await this.run(
-        task.processInstanceId,
-        (runner) => {
-          if (!runner.failExternalTask(task.executionId, message, by)) throw done();
-          return Promise.resolve();
-        },
-        // No automatic retry: the worker said there are none left.
-        { conflicts: 'refuse', serviceAttempt: Number.POSITIVE_INFINITY },
-      );
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') throw done();
-      throw err;
-    }
+  /** A worker failed an external task with no retries left: an incident at the task. */
+  failExternalTask(task: ExternalTaskRecord, message: string, by: string): Promise<CommittedInstance> {
+    return externalTaskEvents.failExternalTask(this.runEvent, task, message, by);
   }
 
-  /**
-   * A worker reports a BPMN error for an external task: thrown at the task with the worker's
-   * variables, for a boundary error event with the same code to catch.
-   */
-  async throwBpmnErrorFromExternalTask(
+  /** A worker reports a BPMN error for an external task, thrown at the task. */
+  throwBpmnErrorFromExternalTask(
     task: ExternalTaskRecord,
     error: { code: string; message: string },
     variables: Record<string, unknown>,
     by: string,
   ): Promise<CommittedInstance> {
-    const done = () => new AppError('EXTERNAL_TASK_DONE', `external task <${task.id}> no longer waits for a worker`);
-    try {
-      return await this.run(
-        task.processInstanceId,
-        async (runner) => {
-          if (!(await runner.throwExternalTaskError(task.executionId, error, variables, by))) throw done();
-        },
-        { conflicts: 'refuse' },
-      );
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'INSTANCE_ENDED') throw done();
-      throw err;
-    }
+    return externalTaskEvents.throwBpmnErrorFromExternalTask(this.runEvent, task, error, variables, by);
   }
 
-  /**
-   * Calls `listener` after each commit that changed an instance's waiting external tasks (a
-   * worker's long poll wakes up); returns the unsubscribe.
-   */
   /**
    * Calls `listener` with the ids of the signal jobs an event committed (signals its throw events
    * sent to other instances), after the commit and outside the instance's lock; the event's
    * answer waits for it. Returns the unsubscribe.
    */
   onSignalsThrown(listener: (jobIds: string[]) => Promise<void>): () => void {
-    this.signalListeners.add(listener);
-    return () => this.signalListeners.delete(listener);
+    return this.listeners.onSignalsThrown(listener);
   }
 
-  private async deliverThrownSignals(jobIds: string[]): Promise<void> {
-    if (jobIds.length) for (const listener of this.signalListeners) await listener(jobIds);
-  }
-
+  /**
+   * Calls `listener` after each commit that changed an instance's waiting external tasks (a
+   * worker's long poll wakes up); returns the unsubscribe.
+   */
   onExternalTasksChanged(listener: () => void): () => void {
-    this.externalTaskListeners.add(listener);
-    return () => this.externalTaskListeners.delete(listener);
+    return this.listeners.onExternalTasksChanged(listener);
   }
 
   /**
@@ -293,7 +218,7 @@ export class EventRunner {
 
   /** A service-task retry job: recovering the engine runs the task's service again. */
   async retryService(instanceId: string, jobId: string, attempt: number): Promise<CommittedInstance> {
-    this.evict(instanceId);
+    this.engines.evict(instanceId);
     return this.run(instanceId, () => Promise.resolve(), { conflicts: 'retry', completeJobId: jobId, serviceAttempt: attempt });
   }
 
@@ -305,7 +230,7 @@ export class EventRunner {
   async retryIncident(incident: IncidentRecord, by: string | null, how: RetryHow = {}): Promise<CommittedInstance> {
     // With `attempts`, a failing service task runs that many times in all before the next incident.
     const serviceAttempt = how.attempts === undefined ? Number.POSITIVE_INFINITY : await this.attemptLeaving(incident, how.attempts);
-    this.evict(incident.processInstanceId);
+    this.engines.evict(incident.processInstanceId);
     try {
       return await this.run(incident.processInstanceId, () => Promise.resolve(), {
         conflicts: 'refuse',
@@ -352,45 +277,25 @@ export class EventRunner {
 
   /** Cancels an instance: its tasks, subscriptions, timers and open incidents end in one commit. */
   async cancel(instanceId: string, by: string | null): Promise<InstanceRecord> {
-    return this.withLock(instanceId, async () => {
+    return this.engines.withLock(instanceId, async () => {
       const row = await this.store.instances.get(instanceId);
       if (!row) throw new AppError('INSTANCE_NOT_FOUND', `process instance <${instanceId}> does not exist`);
       if (row.state !== 'running' && row.state !== 'failed') throw new AppError('INSTANCE_ENDED', `process instance <${instanceId}> is ${row.state}`);
-      this.evict(instanceId);
+      this.engines.evict(instanceId);
       const now = this.clock.now().toISOString();
-      const instance: InstanceWithState = {
-        ...row,
-        state: 'cancelled',
-        endedAt: now,
-        updatedAt: now,
-        waitingAt: [],
-        nextTimerAt: null,
-        version: row.version + 1,
-        engineState: undefined,
-      };
+      const outcome = cancelledRow(row, now, by);
       // The instances its call activities started (and theirs) are cancelled with it.
       const scope = new CallScope(instanceId, by);
       for (const child of await this.store.instances.childrenOf(instanceId)) await this.links.cancelTree(child, now, scope);
       try {
-        await this.store.instances.commitEvent({
-          instance,
-          expectedVersion: row.version,
-          openTasks: [],
-          subscriptions: [],
-          history: [{ at: now, activityId: null, activityName: null, type: 'process', event: 'instance-cancel', by }],
-          incidents: [],
-          timers: [],
-          externalTasks: [],
-          resolveIncidents: true,
-          ...(scope.linked.length ? { linked: scope.linked } : {}),
-        });
+        await this.store.instances.commitEvent({ ...outcome, ...(scope.linked.length ? { linked: scope.linked } : {}) });
         for (const linked of scope.linked) this.metrics.onInstanceEnded?.(linked.instance.definitionKey, 'cancelled');
       } catch (err) {
         if (err instanceof StoreConflict) throw new AppError('INSTANCE_CONFLICT', `process instance <${instanceId}> changed while cancelling; try again`);
         throw err;
       }
       this.metrics.onInstanceEnded?.(row.definitionKey, 'cancelled');
-      return instance;
+      return outcome.instance;
     });
   }
 
@@ -398,10 +303,10 @@ export class EventRunner {
 
   private async run(instanceId: string, apply: (runner: InstanceRunner) => Promise<void>, opts: EventOptions): Promise<CommittedInstance> {
     const signals: string[] = [];
-    const result = await this.withLock(instanceId, async () => {
+    const result = await this.engines.withLock(instanceId, async () => {
       for (let attempt = 1; ; attempt++) {
         // 1. load the row, or take the cached engine if its version still matches
-        const cached = this.cache.get(instanceId);
+        const cached = this.engines.peek(instanceId);
         const row = cached ? await this.store.instances.get(instanceId) : await this.store.instances.getWithState(instanceId);
         if (!row) throw new AppError('INSTANCE_NOT_FOUND', `process instance <${instanceId}> does not exist`);
         const okState = row.state === 'running' || (opts.allowFailed && row.state === 'failed');
@@ -411,10 +316,10 @@ export class EventRunner {
           runner = cached.runner;
         } else {
           // 2. recover a new engine from the saved state and resume it
-          if (cached) this.evict(instanceId);
+          if (cached) this.engines.evict(instanceId);
           runner = await this.recover(row);
         }
-        this.cache.delete(instanceId);
+        this.engines.take(instanceId);
         // 3. apply the event and run until every token waits or ends
         try {
           await apply(runner);
@@ -470,7 +375,7 @@ export class EventRunner {
       }
     });
     // Outside the lock: delivering to other instances must not wait while holding this one.
-    await this.deliverThrownSignals(signals);
+    await this.listeners.deliverSignals(signals);
     return result;
   }
 
@@ -496,7 +401,7 @@ export class EventRunner {
   /** The runners of an event's linked instances are dropped (their cached engines are stale now). */
   private dropLinked(scope: CallScope): void {
     for (const r of scope.runners) void r.dispose();
-    for (const id of scope.linkedIds()) this.evict(id);
+    for (const id of scope.linkedIds()) this.engines.evict(id);
   }
 
   private afterCommit(runner: InstanceRunner, outcome: EventOutcome, scope?: CallScope): void {
@@ -509,43 +414,19 @@ export class EventRunner {
       }
     }
     runner.committed = runner.pending;
-    if (outcome.externalTasks?.length) for (const listener of this.externalTaskListeners) listener();
+    this.listeners.committed(outcome);
     if (instance.state === 'running' && !runner.hasFailed) {
-      this.cache.set(instance.id, { runner, version: instance.version });
+      this.engines.keep(instance.id, runner, instance.version);
     } else {
       void runner.dispose();
       this.metrics.onInstanceEnded?.(instance.definitionKey, instance.state);
     }
   }
 
-  private evict(instanceId: string): void {
-    const cached = this.cache.delete(instanceId);
-    if (cached) void cached.runner.dispose();
-  }
-
-  /** Serializes events of one instance inside this node; other nodes are held off by the version check. */
-  private async withLock<T>(instanceId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(instanceId) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(fn);
-    this.locks.set(instanceId, current);
-    try {
-      return await current;
-    } finally {
-      if (this.locks.get(instanceId) === current) this.locks.delete(instanceId);
-    }
-  }
-
   /** Drops every cached engine (graceful shutdown). */
-  async close(): Promise<void> {
-    await Promise.allSettled([...this.locks.values()]);
-    const runners = this.cache.values();
-    this.cache.clear();
-    await Promise.allSettled(runners.map((c) => c.runner.dispose()));
+  close(): Promise<void> {
+    return this.engines.close();
   }
-}
-
-function thrownSignalJobs(outcome: EventOutcome): string[] {
-  return (outcome.jobs ?? []).filter((j) => j.kind === 'signal').map((j) => j.id);
 }
 
 function answer(outcome: EventOutcome, committed: CommitResult): CommittedInstance {

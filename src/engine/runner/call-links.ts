@@ -111,20 +111,7 @@ export class CallLinks {
     const child = await InstanceRunner.start(definition, { id, businessKey }, variables, scope.by, this.host.runnerOptions);
     scope.runners.push(child);
     const childBase: InstanceRecord = {
-      id,
-      definitionId: record.id,
-      definitionKey: record.key,
-      definitionVersion: record.version,
-      businessKey,
-      state: 'running',
-      startedBy: scope.by,
-      startedAt,
-      endedAt: null,
-      updatedAt: startedAt,
-      variables: {},
-      waitingAt: [],
-      nextTimerAt: null,
-      version: 0,
+      ...newInstanceRow(id, record, businessKey, scope.by, startedAt),
       parentInstanceId: base.id,
       parentExecutionId: wait.executionId,
       parentActivityId: wait.activityId,
@@ -280,6 +267,26 @@ function cancelled(outcome: EventOutcome, now: string, by: string | null): Event
     jobs: [],
     history: [...outcome.history, { at: now, activityId: null, activityName: null, type: 'process', event: 'instance-cancel', by }],
     resolveIncidents: true,
+  };
+}
+
+/** The row of an instance that starts now, before its first commit (version 0, no variables yet). */
+export function newInstanceRow(id: string, definition: DefinitionRecord, businessKey: string | null, by: string | null, startedAt: string): InstanceRecord {
+  return {
+    id,
+    definitionId: definition.id,
+    definitionKey: definition.key,
+    definitionVersion: definition.version,
+    businessKey,
+    state: 'running',
+    startedBy: by,
+    startedAt,
+    endedAt: null,
+    updatedAt: startedAt,
+    variables: {},
+    waitingAt: [],
+    nextTimerAt: null,
+    version: 0,
   };
 }
 
