@@ -11,14 +11,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import winston from 'winston';
-import { loadConfig } from '../src/config';
-import { startService, type Service } from '../src/main';
+import type { Service } from '../src/main';
 import { openDatabase } from '../src/store/database';
+import { callService, dropSchema, startBenchService } from './bench-service';
 import { envInt, fmtRate, log, runPool, table } from './bench-util';
 
 const TOKEN = 'bench-external-admin-token-000';
-const AUTH = { Authorization: `Bearer ${TOKEN}` };
 
 /** Exercises: one external service task with the given topic between a none start and an end. */
 function externalProcess(key: string, topic: string): string {
@@ -35,16 +33,7 @@ function externalProcess(key: string, topic: string): string {
 </bpmn:definitions>`;
 }
 
-async function call(base: string, method: string, url: string, body?: unknown, type = 'application/json'): Promise<unknown> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { ...AUTH, ...(body === undefined ? {} : { 'Content-Type': type }) },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 200)}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
-}
+const call = (base: string, method: string, url: string, body?: unknown, type?: string) => callService(base, TOKEN, method, url, body, type);
 
 interface Protocol {
   label: string;
@@ -93,15 +82,7 @@ const own: Protocol = {
 };
 
 async function startOn(databaseUrl: string, searchPath?: string): Promise<Service> {
-  const config = loadConfig({
-    PROCFLOW_DATABASE_URL: databaseUrl,
-    PROCFLOW_PORT: '0',
-    PROCFLOW_ADMIN_TOKEN: TOKEN,
-    PROCFLOW_PROCESSES_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'procflow-bench-empty-')),
-    PROCFLOW_LOG_LEVEL: 'warn',
-  });
-  const logger = winston.createLogger({ level: 'warn', transports: [new winston.transports.Console()] });
-  const service = await startService(config, { logger, defaultSchedules: false, ...(searchPath ? { searchPath } : {}) });
+  const service = await startBenchService(TOKEN, databaseUrl, searchPath);
   for (const p of [camunda, own]) await call(service.url, 'POST', `/api/deployments?name=${p.key}.bpmn`, externalProcess(p.key, p.topic), 'application/xml');
   return service;
 }
@@ -162,11 +143,7 @@ async function freshPostgres(pgUrl: string): Promise<Target> {
   return {
     url: pgUrl,
     searchPath: schema,
-    cleanup: async () => {
-      const drop = openDatabase(pgUrl, { poolMax: 1 });
-      await drop.knex.raw(`drop schema if exists "${schema}" cascade`);
-      await drop.close();
-    },
+    cleanup: () => dropSchema(pgUrl, schema),
   };
 }
 

@@ -2,40 +2,34 @@
 // driven by playwright-core): /docs renders Swagger UI from this service alone, a person authorizes
 // with a token and calls GET /api/me with "Try it out"; an admin creates a user on the users page,
 // its token works against /api/me, revoking, rotating and deleting make the old tokens fail with
-// 401. Any Content-Security-Policy violation fails the test. Screenshots go to docs/screenshots/
-// (SQLite) and test-artifacts/api-explorer/.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+// 401. Any Content-Security-Policy violation fails the test. Screenshots go to test-artifacts/
+// (docs/screenshots/ with PROCFLOW_UPDATE_SCREENSHOTS=1, SQLite run).
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import {
+  artifactsDir,
+  buildWebUi,
+  describeIfChromium,
+  docsScreenshot,
+  haveChromium,
+  launchChromium,
+  newPage as openPage,
+  requireChromium,
+  screenshot,
+  signIn as signInOn,
+} from '../helpers/browser';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { ADMIN_TOKEN, createUser, startTestService, type TestService } from '../helpers/test-service';
 
-const CHROMIUM = process.env.PROCFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const ROOT = path.resolve(__dirname, '..', '..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'api-explorer');
-const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
-const haveChromium = fs.existsSync(CHROMIUM);
-
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium before the tests`);
-  console.warn(`${CHROMIUM} is missing: the API explorer browser test is skipped (apt-get install -y chromium to run it)`);
-}
-
-const describeIfChromium = haveChromium ? describe : describe.skip;
+const ARTIFACTS = artifactsDir('api-explorer');
+requireChromium('the API explorer browser test');
 
 let browser: Browser;
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'web', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`node web/build.mjs failed:\n${build.stdout}\n${build.stderr}`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  buildWebUi(ARTIFACTS);
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -60,34 +54,24 @@ describeIfChromium.each(databaseKinds)('the API explorer and the users page on %
   });
 
   async function newPage(width = 1360, height = 900): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height } });
-    await context.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
-    );
-    const page = await context.newPage();
-    page.on('pageerror', (err) => violations.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy|CSP violation/i.test(msg.text())) violations.push(msg.text());
+    const page = await openPage(browser, {
+      viewport: { width, height },
+      cspViolations: violations,
+      onPageError: (err) => violations.push(`page error: ${err.message}`),
+      acceptDialogs: true,
     });
     page.on('request', (req) => {
       if (!req.url().startsWith(t.service.url) && !req.url().startsWith('data:')) elsewhere.push(req.url());
     });
-    page.on('dialog', (dialog) => void dialog.accept());
     return page;
   }
 
   async function shoot(page: Page, name: string): Promise<void> {
-    await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: path.join(ARTIFACTS, `${kind}-${name}`), fullPage: true });
-    if (kind === 'sqlite') await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+    await screenshot(page, path.join(ARTIFACTS, `${kind}-${name}`), { idle: true });
+    if (kind === 'sqlite') await screenshot(page, docsScreenshot('api-explorer-ui', name), { fullPage: false });
   }
 
-  async function signIn(page: Page, token: string): Promise<void> {
-    await page.goto(`${t.service.url}/sign-in`);
-    await page.fill('#token', token);
-    await page.click('form.sign-in button[type=submit]');
-    await page.waitForURL(/\/tasks/);
-  }
+  const signIn = (page: Page, token: string) => signInOn(page, t.service.url, token, { from: '/sign-in' });
 
   const me = (token: string) => t.as(token).get('/api/me');
 
@@ -200,7 +184,7 @@ describeIfChromium.each(databaseKinds)('the API explorer and the users page on %
     await page.waitForSelector('[data-testid=user-detail] section');
     await page.waitForLoadState('networkidle');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${kind}-users-page-phone.png`), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, `${kind}-users-page-phone.png`));
     await page.goto(`${t.service.url}/docs`);
     await page.waitForSelector('.swagger-ui .info .title');
     await page.waitForLoadState('networkidle');

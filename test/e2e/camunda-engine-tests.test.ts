@@ -8,7 +8,7 @@
 // skipped; PROCFLOW_CAMUNDA_ALL=1 runs them too (to see whether a gap has closed).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Corpus, Driver, type Entry, type Instance } from '../helpers/camunda-harness';
+import { Corpus, entryTests, type Entry, type Instance } from '../helpers/camunda-harness';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { CONFORMANCE, createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
 
@@ -45,44 +45,7 @@ const corpus = new Corpus(CORPUS, entries);
 const maybe = present ? describe.each(databaseKinds) : describe.skip.each(databaseKinds);
 
 maybe('Camunda 7 engine test processes on %s', (kind) => {
-  const results = { passed: 0, failed: 0, skipped: 0 };
-
-  afterAll(() => {
-    const total = entries.length;
-    console.log(
-      `Camunda engine tests on ${kind}: ${results.passed}/${total} pass as their JUnit test says` +
-        (runAll ? ` (${results.failed} fail)` : ` (${results.skipped} known gaps skipped)`),
-    );
-  });
-
-  for (const entry of entries) {
-    const gap = KNOWN_GAPS[entry.file];
-    if (gap && !runAll) {
-      results.skipped++;
-      test.skip(`${entry.file} — known gap: ${gap}`, () => undefined);
-      continue;
-    }
-    test(`${entry.file} runs as ${entry.source.test} says`, async () => {
-      let db: TestDatabase | undefined;
-      let t: TestService | undefined;
-      try {
-        db = await createTestDatabase(kind);
-        t = await startTestService(db);
-        const driver = new Driver(t, entry, corpus);
-        await driver.deployAll();
-        await driver.start();
-        for (const step of entry.steps) await driver.step(step);
-        await driver.check();
-        results.passed++;
-      } catch (err) {
-        results.failed++;
-        throw err;
-      } finally {
-        await t?.stop();
-        await db?.drop();
-      }
-    });
-  }
+  entryTests('Camunda engine tests', kind, corpus, entries, KNOWN_GAPS, runAll);
 });
 
 describe.each(databaseKinds)('what Camunda 7 tolerates, on %s', (kind) => {

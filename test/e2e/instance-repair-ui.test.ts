@@ -4,23 +4,17 @@
 // retries, and the instance goes on to its next task; the history shows the change (old → new);
 // a waiting timer shows on the Jobs page, due relative to the service clock; at a phone's width
 // the pages fit. Screenshots go to test-artifacts/instance-repair/.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { ServiceRegistry } from '../../src/engine/service-registry';
+import { artifactsDir, buildWebUi, describeIfChromium, launchChromium, requireChromium, screenshot, signedInPage } from '../helpers/browser';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { ADMIN_TOKEN, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
 
-const CHROMIUM = process.env.PROCFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const ROOT = path.resolve(__dirname, '..', '..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'instance-repair');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`${CHROMIUM} is missing: the instance-repair browser test is skipped (apt-get install -y chromium to run it)`);
+const ARTIFACTS = artifactsDir('instance-repair');
+requireChromium('the instance-repair browser test');
 
-const describeIfChromium = haveChromium ? describe.each(databaseKinds) : describe.skip.each(databaseKinds);
-
-describeIfChromium('repairing an instance in the web UI on %s', (kind) => {
+describeIfChromium.each(databaseKinds)('repairing an instance in the web UI on %s', (kind) => {
   let db: TestDatabase;
   let t: TestService;
   let browser: Browser;
@@ -29,13 +23,11 @@ describeIfChromium('repairing an instance in the web UI on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'web', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`node web/build.mjs failed:\n${build.stdout}\n${build.stderr}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    buildWebUi(ARTIFACTS);
     db = await createTestDatabase(kind);
     t = await startTestService(db, { registerServices: register, env: { PROCFLOW_SERVICE_RETRIES: '0' } });
     for (const f of ['repair-service.bpmn', 'timer-wait.bpmn']) expect((await deploy(t, fixture(f), f)).status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -44,21 +36,9 @@ describeIfChromium('repairing an instance in the web UI on %s', (kind) => {
     await db?.drop();
   });
 
-  async function signIn(token: string, width = 1360): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
-    // Every repair asks before it acts: the operator says yes.
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(`${t.service.url}/`);
-    await page.waitForSelector('form.sign-in');
-    await page.fill('#token', token);
-    await page.click('form.sign-in button[type=submit]');
-    await page.waitForURL(/\/tasks/);
-    return page;
-  }
+  // Every repair asks before it acts: the operator says yes.
+  const signIn = (token: string, width = 1360): Promise<Page> =>
+    signedInPage(browser, t.service.url, token, { viewport: { width, height: 900 }, acceptDialogs: true });
 
   test('an admin sets the missing variable, retries the incident with retries, and the instance goes on', async () => {
     const start = await t.admin.post('/api/process-definitions/repairService/start').send({});
@@ -76,7 +56,7 @@ describeIfChromium('repairing an instance in the web UI on %s', (kind) => {
     expect((await t.admin.get(`/api/process-instances/${id}`)).body.variables).toEqual({ cardValid: true });
 
     await page.fill('input[name=retries]', '2');
-    await page.screenshot({ path: path.join(ARTIFACTS, `01-instance-repair-${kind}.png`), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, `01-instance-repair-${kind}.png`));
     await page.click('[data-action=retry]');
     await page.waitForSelector('[data-testid=waiting-at]:has-text("Ship")');
     const after = (await t.admin.get(`/api/process-instances/${id}`)).body as { state: string; incidents: number; waitingAt: Array<{ activityId: string }> };
@@ -112,7 +92,7 @@ describeIfChromium('repairing an instance in the web UI on %s', (kind) => {
       .locator('[data-testid=job-due]')
       .textContent();
     expect(due).toMatch(/^in (89 d 23 h|90 d)$/);
-    await page.screenshot({ path: path.join(ARTIFACTS, `02-jobs-phone-${kind}.png`), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, `02-jobs-phone-${kind}.png`));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
     await page.goto(`${t.service.url}/instances/${timer.body.id}`);

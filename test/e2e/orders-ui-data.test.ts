@@ -2,11 +2,10 @@
 // lists the catalogue's products to pick from, an order naming a catalogue product is priced at
 // the catalogue's price, and the quote document states the validity the process enforces
 // (PROCFLOW_QUOTE_EXPIRES_AFTER), with its end computed from the service clock at quote time.
-import path from 'node:path';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
+import { completeTask, insertGardenProducts } from '../helpers/orders';
+import { PROCESSES } from '../helpers/process-files';
 import { createUser, startTestService, type TestService } from '../helpers/test-service';
-
-const PROCESSES = path.join(__dirname, '..', '..', 'processes');
 
 describe.each(databaseKinds)('order form and order page data on %s', (kind) => {
   let db: TestDatabase;
@@ -24,26 +23,10 @@ describe.each(databaseKinds)('order form and order page data on %s', (kind) => {
     supplier = await createUser(t, 'sophie', ['supplier']);
     alice = await createUser(t, 'alice', ['client']);
     olga = await createUser(t, 'olga', ['marketing']);
-    const now = new Date().toISOString();
-    await t.service.store.db.knex('products').insert(
-      [
-        ['TDH-02', 'Taille de haie', 42.5],
-        ['TON-01', 'Tonte de pelouse', 18],
-      ].map(([code, description, price]) => ({
-        code,
-        source_id: String(code),
-        description,
-        family: 'Jardin',
-        packaging: 'Forfait',
-        price,
-        min_quantity: 1,
-        search_text: `${String(code).toLowerCase()} ${String(description).toLowerCase()} jardin`,
-        content_hash: 'test',
-        created_at: now,
-        updated_at: now,
-        synced_at: now,
-      })),
-    );
+    await insertGardenProducts(t, [
+      ['TDH-02', 'Taille de haie', 42.5],
+      ['TON-01', 'Tonte de pelouse', 18],
+    ]);
   });
 
   afterAll(async () => {
@@ -51,12 +34,8 @@ describe.each(databaseKinds)('order form and order page data on %s', (kind) => {
     await db?.drop();
   });
 
-  async function complete(token: string, instanceId: string, activityId: string, variables: Record<string, unknown>): Promise<void> {
-    const tasks = (await t.as(token).get(`/api/tasks?state=open&processInstanceId=${instanceId}`)).body.items as Array<{ id: string; activityId: string }>;
-    const task = tasks.find((x) => x.activityId === activityId);
-    if (!task) throw new Error(`no open task <${activityId}>; open: ${JSON.stringify(tasks.map((x) => x.activityId))}`);
-    expect((await t.as(token).post(`/api/tasks/${task.id}/complete`).send({ variables })).status).toBe(200);
-  }
+  const complete = (token: string, instanceId: string, activityId: string, variables: Record<string, unknown>) =>
+    completeTask(t, token, instanceId, activityId, variables);
 
   test('a client may search the catalogue to pick products; a user who places no orders may not', async () => {
     const res = await t.as(alice).get('/api/products?q=haie');

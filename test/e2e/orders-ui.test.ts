@@ -3,24 +3,19 @@
 // sees its number as the page's title, the quote buttons disabled until there is a quote, then the
 // quote as a table with the catalogue's price and the notifications sent; an admin opens the
 // definition page of orderFulfilment and sees each activity's counts on the diagram and the
-// duration heatmap. The heatmap's screenshot goes to docs/screenshots/definition-heatmap.png.
-import { spawnSync } from 'node:child_process';
+// duration heatmap. The heatmap's screenshot is the one in docs/screenshots/ (written there with
+// PROCFLOW_UPDATE_SCREENSHOTS=1, else to test-artifacts/).
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { artifactsDir, buildWebUi, describeIfChromium, docsScreenshot, launchChromium, requireChromium, screenshot, signedInPage } from '../helpers/browser';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
+import { completeTask, insertGardenProducts } from '../helpers/orders';
+import { PROCESSES } from '../helpers/process-files';
 import { ADMIN_TOKEN, createUser, startTestService, type TestService } from '../helpers/test-service';
 
-const CHROMIUM = process.env.PROCFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const ROOT = path.resolve(__dirname, '..', '..');
-const PROCESSES = path.join(ROOT, 'processes');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'orders-ui');
-const haveChromium = fs.existsSync(CHROMIUM);
-
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium before the tests`);
-  console.warn(`${CHROMIUM} is missing: the orders browser test is skipped (apt-get install -y chromium to run it)`);
-}
+const ARTIFACTS = artifactsDir('orders-ui');
+requireChromium('the orders browser test');
 
 /** An amount in euros as Intl.NumberFormat writes it in any usual locale: "€127.50", "127,50 €". */
 function euros(amount: number): RegExp {
@@ -29,9 +24,7 @@ function euros(amount: number): RegExp {
   return new RegExp(`€\\s?${n}|${n}\\s?€`);
 }
 
-const describeIfChromium = haveChromium ? describe.each(databaseKinds) : describe.skip.each(databaseKinds);
-
-describeIfChromium('orders and the definition diagram in headless Chromium on %s', (kind) => {
+describeIfChromium.each(databaseKinds)('orders and the definition diagram in headless Chromium on %s', (kind) => {
   let db: TestDatabase;
   let t: TestService;
   let browser: Browser;
@@ -40,46 +33,17 @@ describeIfChromium('orders and the definition diagram in headless Chromium on %s
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'web', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`node web/build.mjs failed:\n${build.stdout}\n${build.stderr}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    buildWebUi(ARTIFACTS);
     db = await createTestDatabase(kind);
     t = await startTestService(db, { processesDir: PROCESSES, env: { PROCFLOW_DEFAULT_UNIT_PRICE: '12.5' } });
     supplier = await createUser(t, 'sophie', ['supplier']);
     alice = await createUser(t, 'alice', ['client']);
-    const now = new Date().toISOString();
-    await t.service.store.db.knex('products').insert(
-      [
-        ['TDH-02', 'Taille de haie', 42.5],
-        ['TON-01', 'Tonte de pelouse', 18],
-        ['ELA-03', 'Élagage', 95],
-      ].map(([code, description, price]) => ({
-        code,
-        source_id: String(code),
-        description,
-        family: 'Jardin',
-        packaging: 'Forfait',
-        price,
-        min_quantity: 1,
-        search_text: `${String(code).toLowerCase()} ${String(description).toLowerCase()} jardin`,
-        content_hash: 'test',
-        created_at: now,
-        updated_at: now,
-        synced_at: now,
-      })),
-    );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    await insertGardenProducts(t, [
+      ['TDH-02', 'Taille de haie', 42.5],
+      ['TON-01', 'Tonte de pelouse', 18],
+      ['ELA-03', 'Élagage', 95],
+    ]);
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -89,37 +53,15 @@ describeIfChromium('orders and the definition diagram in headless Chromium on %s
     expect(cspViolations).toEqual([]);
   });
 
-  async function signIn(token: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    await context.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
-    );
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy|CSP violation/i.test(msg.text())) cspViolations.push(msg.text());
-    });
-    await page.goto(`${t.service.url}/`);
-    await page.waitForSelector('form.sign-in');
-    await page.fill('#token', token);
-    await page.click('form.sign-in button[type=submit]');
-    await page.waitForURL(/\/tasks/);
-    return page;
-  }
+  const signIn = (token: string): Promise<Page> => signedInPage(browser, t.service.url, token, { cspViolations });
 
   async function moveClock(ms: number): Promise<void> {
     const clock = (await t.admin.get('/api/clock')).body as { now: string };
     expect((await t.admin.put('/api/clock').send({ now: new Date(Date.parse(clock.now) + ms).toISOString() })).status).toBe(200);
   }
 
-  async function complete(token: string, instanceId: string, activityId: string, variables: Record<string, unknown>): Promise<void> {
-    const tasks = (await t.as(token).get(`/api/tasks?state=open&processInstanceId=${instanceId}`)).body.items as Array<{ id: string; activityId: string }>;
-    const task = tasks.find((x) => x.activityId === activityId);
-    if (!task) throw new Error(`no open task <${activityId}>; open: ${JSON.stringify(tasks.map((x) => x.activityId))}`);
-    expect((await t.as(token).post(`/api/tasks/${task.id}/complete`).send({ variables })).status).toBe(200);
-  }
+  const complete = (token: string, instanceId: string, activityId: string, variables: Record<string, unknown>) =>
+    completeTask(t, token, instanceId, activityId, variables);
 
   test('a client picks a product, places the order, sees its number as the title, then the quote as a table and the notifications sent', async () => {
     const page = await signIn(alice);
@@ -144,7 +86,7 @@ describeIfChromium('orders and the definition diagram in headless Chromium on %s
     expect(await page.textContent('h1')).toBe(`Order n° ${order.number}`);
     expect(await page.isDisabled('button[data-action=quote]')).toBe(true);
     expect(await page.getAttribute('button[data-action=quote]', 'title')).toMatch(/No quote yet/);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${kind}-order-placed.png`), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, `${kind}-order-placed.png`));
 
     // The supplier verifies it and sends the quote; the client's page then shows it.
     await moveClock(2 * 3_600_000);
@@ -160,7 +102,7 @@ describeIfChromium('orders and the definition diagram in headless Chromium on %s
     expect(quoteRow).toMatch(euros(127.5));
     expect(await page.textContent('[data-testid=quote-total]')).toMatch(euros(127.5));
     expect(await page.textContent('[data-testid=order-notifications]')).toMatch(/alice@example\.com/);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${kind}-order-quoted.png`), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, `${kind}-order-quoted.png`));
 
     // The next order starts from the last one's customer.
     await page.click('nav.sidebar a[href="/orders"]');
@@ -213,10 +155,10 @@ describeIfChromium('orders and the definition diagram in headless Chromium on %s
     expect(legend).toMatch(/\d+ (min|h|d)/);
     expect(legend).not.toMatch(/\bms\b/);
     await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: path.join(ARTIFACTS, `${kind}-definition-heatmap-page.png`), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, `${kind}-definition-heatmap-page.png`));
     const shot = await page.locator('section', { has: page.locator('[data-testid=diagram]') }).screenshot();
     fs.writeFileSync(path.join(ARTIFACTS, `${kind}-definition-heatmap.png`), shot);
-    if (kind === 'sqlite') fs.writeFileSync(path.join(ROOT, 'docs', 'screenshots', 'definition-heatmap.png'), shot);
+    if (kind === 'sqlite') fs.writeFileSync(docsScreenshot('orders-ui', 'definition-heatmap.png'), shot);
 
     // Switched off, the usual fills come back.
     await page.uncheck('[data-testid=heatmap-toggle]');

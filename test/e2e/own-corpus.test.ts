@@ -8,9 +8,9 @@
 // skipped; PROCFLOW_CORPUS_ALL=1 runs them too (to see whether a gap has closed).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Corpus, Driver, type Entry } from '../helpers/camunda-harness';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { deploy, startTestService, type TestService } from '../helpers/test-service';
+import { Corpus, entryTests, type Entry } from '../helpers/camunda-harness';
+import { createTestDatabase, databaseKinds } from '../helpers/databases';
+import { deploy, startTestService } from '../helpers/test-service';
 
 const CORPUS = path.join(__dirname, '..', 'fixtures', 'corpus');
 const entries = JSON.parse(fs.readFileSync(path.join(CORPUS, 'expectations.json'), 'utf8')) as Entry[];
@@ -59,15 +59,6 @@ describe('the own corpus', () => {
 });
 
 describe.each(databaseKinds)('own corpus of real-world processes on %s', (kind) => {
-  const results = { passed: 0, failed: 0, skipped: 0 };
-
-  afterAll(() => {
-    console.log(
-      `Own corpus on ${kind}: ${results.passed}/${entries.length} pass as their JUnit test says` +
-        (runAll ? ` (${results.failed} fail)` : ` (${results.skipped} known gaps skipped)`),
-    );
-  });
-
   test('a user task expression calling an unknown function is refused at deploy with 400 naming the task and the function', async () => {
     const db = await createTestDatabase(kind);
     const t = await startTestService(db);
@@ -87,32 +78,5 @@ describe.each(databaseKinds)('own corpus of real-world processes on %s', (kind) 
     }
   });
 
-  for (const entry of entries) {
-    const gap = KNOWN_GAPS[entry.file];
-    if (gap && !runAll) {
-      results.skipped++;
-      test.skip(`${entry.file} — known gap: ${gap}`, () => undefined);
-      continue;
-    }
-    test(`${entry.file} runs as ${entry.source.test} says`, async () => {
-      let db: TestDatabase | undefined;
-      let t: TestService | undefined;
-      try {
-        db = await createTestDatabase(kind);
-        t = await startTestService(db);
-        const driver = new Driver(t, entry, corpus);
-        await driver.deployAll();
-        await driver.start();
-        for (const step of entry.steps) await driver.step(step);
-        await driver.check();
-        results.passed++;
-      } catch (err) {
-        results.failed++;
-        throw err;
-      } finally {
-        await t?.stop();
-        await db?.drop();
-      }
-    });
-  }
+  entryTests('Own corpus', kind, corpus, entries, KNOWN_GAPS, runAll);
 });

@@ -2,24 +2,14 @@
 // test/fixtures/bpmn/task-attributes.bpmn: a person in group accounting filters the list by
 // business key, sorts it by priority, saves the filter, opens a task, changes its priority and
 // adds a comment; at a phone's width the page still fits. Screenshots go to test-artifacts/task-list-ui/.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { artifactsDir, buildWebUi, describeIfChromium, launchChromium, requireChromium, screenshot, signedInPage } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
 import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
 
-const CHROMIUM = process.env.PROCFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const ROOT = path.resolve(__dirname, '..', '..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'task-list-ui');
-const haveChromium = fs.existsSync(CHROMIUM);
-
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium before the tests`);
-  console.warn(`${CHROMIUM} is missing: the task list browser test is skipped (apt-get install -y chromium to run it)`);
-}
-
-const describeIfChromium = haveChromium ? describe : describe.skip;
+const ARTIFACTS = artifactsDir('task-list-ui');
+requireChromium('the task list browser test');
 
 describeIfChromium('the task list in headless Chromium', () => {
   let db: TestDatabase;
@@ -29,9 +19,7 @@ describeIfChromium('the task list in headless Chromium', () => {
   const taskOf: Record<string, string> = {};
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'web', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`node web/build.mjs failed:\n${build.stdout}\n${build.stderr}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    buildWebUi(ARTIFACTS);
     db = await createTestDatabase('sqlite');
     t = await startTestService(db);
     expect((await deploy(t, fixture('task-attributes.bpmn'), 'task-attributes.bpmn')).status).toBe(201);
@@ -50,18 +38,7 @@ describeIfChromium('the task list in headless Chromium', () => {
     }
     // INV-7003 becomes the most pressing one: 95 over INV-7002's 80 and INV-7001's 20.
     expect((await t.admin.patch(`/api/tasks/${taskOf['INV-7003']}`).send({ priority: 95 })).status).toBe(200);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -70,19 +47,7 @@ describeIfChromium('the task list in headless Chromium', () => {
     await db?.drop();
   });
 
-  async function signIn(token: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
-    await page.goto(`${t.service.url}/`);
-    await page.waitForSelector('form.sign-in');
-    await page.fill('#token', token);
-    await page.click('form.sign-in button[type=submit]');
-    await page.waitForURL(/\/tasks/);
-    return page;
-  }
+  const signIn = (token: string): Promise<Page> => signedInPage(browser, t.service.url, token);
 
   const keysShown = (page: Page) => page.locator('.task-list [data-testid=business-key]').allTextContents();
   const prioritiesShown = (page: Page) => page.locator('.task-list [data-testid=priority]').allTextContents();
@@ -117,7 +82,7 @@ describeIfChromium('the task list in headless Chromium', () => {
     await page.selectOption('#task-saved', 'most pressing');
     await page.waitForFunction(() => document.querySelector('.task-list [data-testid=priority]')?.textContent === '95');
     expect(await keysShown(page)).toEqual(['INV-7003', 'INV-7002', 'INV-7001']);
-    await page.screenshot({ path: path.join(ARTIFACTS, '01-sorted-by-priority.png'), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, '01-sorted-by-priority.png'));
 
     await page.click(`button.task-open[data-task="${taskOf['INV-7002']}"]`);
     await page.waitForSelector('[data-testid=task-comments] p.muted:has-text("No comments yet")');
@@ -136,13 +101,13 @@ describeIfChromium('the task list in headless Chromium', () => {
     expect(await page.textContent('[data-testid=comment-author]')).toBe('anna');
     const stored = (await t.admin.get(`/api/tasks/${taskOf['INV-7002']}/comments`)).body as { items: Array<{ author: string; message: string }> };
     expect(stored.items).toEqual([expect.objectContaining({ author: 'anna', message: 'The supplier sent a corrected invoice.' })]);
-    await page.screenshot({ path: path.join(ARTIFACTS, '02-task-with-comment.png'), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, '02-task-with-comment.png'));
 
     // At a phone's width the list, the filters and the task with its comments fit the screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForSelector('[data-testid=task-comments]');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: path.join(ARTIFACTS, '03-phone.png'), fullPage: true });
+    await screenshot(page, path.join(ARTIFACTS, '03-phone.png'));
     await page.context().close();
   }, 120_000);
 });

@@ -5,11 +5,12 @@
 // the quote document; a candidate claims a task and unclaims it, an admin assigns it to another
 // candidate who finds it under "Assigned to me"; the service clock run fast, moved on and set back
 // leaves no negative duration on the task list, the instance page, the cockpit or the jobs page.
-// The Check-quote form's screenshot goes to docs/screenshots/check-quote-task.png.
+// The Check-quote form's screenshot is docs/screenshots/check-quote-task.png (written there with
+// PROCFLOW_UPDATE_SCREENSHOTS=1, else to test-artifacts/).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, artifactsDir, buildWebUi, describeIfChromium, launchChromium, requireChromium, screenshot, signedInPage } from '../helpers/browser';
+import { artifactsDir, buildWebUi, describeIfChromium, docsScreenshot, launchChromium, requireChromium, screenshot, signedInPage } from '../helpers/browser';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { completeTask, insertGardenProducts } from '../helpers/orders';
 import { PROCESSES } from '../helpers/process-files';
@@ -130,7 +131,7 @@ describeIfChromium.each(databaseKinds)('working on tasks in headless Chromium on
     await page.waitForLoadState('networkidle');
     const shot = await page.locator('.task-detail .card').screenshot();
     fs.writeFileSync(path.join(ARTIFACTS, `${kind}-check-quote-task.png`), shot);
-    if (kind === 'sqlite') fs.writeFileSync(path.join(ROOT, 'docs', 'screenshots', 'check-quote-task.png'), shot);
+    if (kind === 'sqlite') fs.writeFileSync(docsScreenshot('task-work-ui', 'check-quote-task.png'), shot);
 
     // The supplier sends it from the form.
     await page.selectOption('[data-field=quoteApproved]', 'true');

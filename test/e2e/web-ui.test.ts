@@ -2,26 +2,17 @@
 // supplier signs in, completes a task from the task list, opens the instance page and sees the
 // diagram with the waiting task highlighted, adds a game server; an admin looks at the cockpit
 // and the other pages. Screenshots of every page go to test-artifacts/web-ui/.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT, artifactsDir, buildWebUi, describeIfChromium, launchChromium, requireChromium, screenshot, signedInPage } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases';
 import { runSampleWorkload, type SampleRuns } from '../helpers/sample-runs';
 import { ADMIN_TOKEN, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
 import type { SyncRun } from '../../src/contract';
 
-const CHROMIUM = process.env.PROCFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const ROOT = path.resolve(__dirname, '..', '..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'web-ui');
-const haveChromium = fs.existsSync(CHROMIUM);
-
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs Debian's chromium before the tests`);
-  console.warn(`${CHROMIUM} is missing: the web UI browser test is skipped (apt-get install -y chromium to run it)`);
-}
-
-const describeIfChromium = haveChromium ? describe : describe.skip;
+const ARTIFACTS = artifactsDir('web-ui');
+requireChromium('the web UI browser test');
 
 describeIfChromium('the web UI in headless Chromium', () => {
   let db: TestDatabase;
@@ -32,25 +23,12 @@ describeIfChromium('the web UI in headless Chromium', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'web', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`node web/build.mjs failed:\n${build.stdout}\n${build.stderr}`);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    buildWebUi(ARTIFACTS);
     db = await createTestDatabase('sqlite');
     t = await startTestService(db);
     // A supplier who also watches the game servers (group ops may register them).
     runs = await runSampleWorkload(t, 'sally', ['supplier', 'ops']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -60,32 +38,17 @@ describeIfChromium('the web UI in headless Chromium', () => {
   });
 
   /** A new tab signed in through the sign-in page, which stays on the tasks page. */
-  async function signIn(token: string, shot?: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    await context.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
-    );
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
+  function signIn(token: string, shot?: string): Promise<Page> {
+    return signedInPage(browser, t.service.url, token, {
+      cspViolations,
+      beforeSubmit: async (page) => {
+        expect(new URL(page.url()).pathname).toBe('/sign-in');
+        if (shot) await screenshot(page, path.join(ARTIFACTS, shot), { fullPage: false });
+      },
     });
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy|CSP violation/i.test(msg.text())) cspViolations.push(msg.text());
-    });
-    await page.goto(`${t.service.url}/`);
-    await page.waitForSelector('form.sign-in');
-    expect(new URL(page.url()).pathname).toBe('/sign-in');
-    await page.fill('#token', token);
-    if (shot) await page.screenshot({ path: path.join(ARTIFACTS, shot) });
-    await page.click('form.sign-in button[type=submit]');
-    await page.waitForURL(/\/tasks/);
-    return page;
   }
 
-  async function shoot(page: Page, name: string): Promise<void> {
-    await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-  }
+  const shoot = (page: Page, name: string) => screenshot(page, path.join(ARTIFACTS, name), { idle: true });
 
   test('a supplier completes a task from the task list and sees the instance wait at the next one', async () => {
     const page = await signIn(runs.supplierToken, '01-sign-in.png');

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDuration, parseRepeatingInterval } from '../../src/engine/iso-duration';
-import { createUser, deploy, type TestService } from './test-service';
+import { createTestDatabase, type TestDatabase } from './databases';
+import { createUser, deploy, startTestService, type TestService } from './test-service';
 
 export interface Step {
   action: 'completeTask' | 'signal' | 'timer' | 'signalExecution' | 'message' | 'startProcess' | 'claimTask' | 'setVariable' | 'externalTask';
@@ -343,5 +344,57 @@ export class Driver {
       expect(open).toHaveLength(expected.tasks.length);
       expect(open).toEqual(expect.arrayContaining(expected.tasks.map((x) => expect.objectContaining(x))));
     }
+  }
+}
+
+/**
+ * One test per corpus entry, each on a fresh database and service (many files share process
+ * ids): deploy, start, drive the steps, check the outcome. Entries in `knownGaps` are reported as
+ * skipped with their reason unless `runAll`; after the entries, `label` states how many pass.
+ */
+export function entryTests(
+  label: string,
+  kind: TestDatabase['name'],
+  corpus: Corpus,
+  entries: Entry[],
+  knownGaps: Record<string, string>,
+  runAll: boolean,
+): void {
+  const results = { passed: 0, failed: 0, skipped: 0 };
+
+  afterAll(() => {
+    console.log(
+      `${label} on ${kind}: ${results.passed}/${entries.length} pass as their JUnit test says` +
+        (runAll ? ` (${results.failed} fail)` : ` (${results.skipped} known gaps skipped)`),
+    );
+  });
+
+  for (const entry of entries) {
+    const gap = knownGaps[entry.file];
+    if (gap && !runAll) {
+      results.skipped++;
+      test.skip(`${entry.file} — known gap: ${gap}`, () => undefined);
+      continue;
+    }
+    test(`${entry.file} runs as ${entry.source.test} says`, async () => {
+      let db: TestDatabase | undefined;
+      let t: TestService | undefined;
+      try {
+        db = await createTestDatabase(kind);
+        t = await startTestService(db);
+        const driver = new Driver(t, entry, corpus);
+        await driver.deployAll();
+        await driver.start();
+        for (const step of entry.steps) await driver.step(step);
+        await driver.check();
+        results.passed++;
+      } catch (err) {
+        results.failed++;
+        throw err;
+      } finally {
+        await t?.stop();
+        await db?.drop();
+      }
+    });
   }
 }

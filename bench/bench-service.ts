@@ -1,0 +1,42 @@
+// The whole service as the HTTP benchmarks start and call it (bench/http-bench.ts,
+// bench/external-task-bench.ts). Apart from bench/bench-util.ts, which the memory probe imports:
+// loading the service there would change the heap it measures.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import winston from 'winston';
+import { loadConfig } from '../src/config';
+import { startService, type Service } from '../src/main';
+import { openDatabase } from '../src/store/database';
+
+/** A request to the service with a bearer token (a body is JSON unless `type` says otherwise); the parsed answer, or an error with the status. */
+export async function callService(base: string, token: string, method: string, url: string, body?: unknown, type = 'application/json'): Promise<unknown> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': type }) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 200)}`);
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+/** The whole service on a database (Postgres: in `searchPath`), with no processes of its own and no schedules, logging warnings only. */
+export async function startBenchService(adminToken: string, databaseUrl: string, searchPath?: string): Promise<Service> {
+  const config = loadConfig({
+    PROCFLOW_DATABASE_URL: databaseUrl,
+    PROCFLOW_PORT: '0',
+    PROCFLOW_ADMIN_TOKEN: adminToken,
+    PROCFLOW_PROCESSES_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'procflow-bench-empty-')),
+    PROCFLOW_LOG_LEVEL: 'warn',
+  });
+  const logger = winston.createLogger({ level: 'warn', transports: [new winston.transports.Console()] });
+  return startService(config, { logger, defaultSchedules: false, ...(searchPath ? { searchPath } : {}) });
+}
+
+/** Drops a Postgres schema a benchmark created, with its own connection. */
+export async function dropSchema(pgUrl: string, schema: string): Promise<void> {
+  const drop = openDatabase(pgUrl, { poolMax: 1 });
+  await drop.knex.raw(`drop schema if exists "${schema}" cascade`);
+  await drop.close();
+}
