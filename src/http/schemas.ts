@@ -46,8 +46,15 @@ export const instanceQuery = pageQuery.extend({
   startedAfter: queryTime.optional(),
   /** Instances started before this ISO 8601 time. */
   startedBefore: queryTime.optional(),
+  /** Instances ended at or after / before these ISO 8601 times. */
+  endedAfter: queryTime.optional(),
+  endedBefore: queryTime.optional(),
   /** Instances a call activity of this instance started. */
   parentInstanceId: z.string().min(1).max(64).optional(),
+  /** With `variableValue`: instances whose variable of this name holds that value. */
+  variableName: z.string().min(1).max(255).optional(),
+  /** The value as JSON (`250`, `true`, `null`, `"250"`); text that is no JSON is a string (`ACME`). */
+  variableValue: z.string().max(4000).optional(),
 });
 
 export const taskQuery = pageQuery.extend({

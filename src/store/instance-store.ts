@@ -2,6 +2,7 @@
 // transaction that writes everything an event changed (guarded by the row's version).
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Dialect } from './database';
 import { ExternalTaskStore } from './external-task-store';
 import { jobRow } from './job-store';
 import { parseJson, toIso } from './row-codec';
@@ -81,13 +82,21 @@ export interface InstanceFilter {
   /** ISO times: started at or after `startedAfter`, before `startedBefore`. */
   startedAfter?: string;
   startedBefore?: string;
+  /** ISO times: ended at or after `endedAfter`, before `endedBefore` (running instances are left out). */
+  endedAfter?: string;
+  endedBefore?: string;
   startedBy?: string;
   /** Instances started by a call activity of this instance. */
   parentInstanceId?: string;
+  /** Instances whose variable `name` holds exactly `value` (a string, number, boolean or null). */
+  variable?: { name: string; value: string | number | boolean | null };
 }
 
 export class InstanceStore {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   async get(id: string): Promise<InstanceRecord | undefined> {
     const row = (await this.knex('process_instances').select(LIST_COLUMNS).where({ id }).first()) as Row | undefined;
@@ -113,6 +122,14 @@ export class InstanceStore {
       // ISO strings: SQLite keeps the same format as text (ordered), Postgres compares timestamps.
       if (filter.startedAfter) void q.where('started_at', '>=', filter.startedAfter);
       if (filter.startedBefore) void q.where('started_at', '<', filter.startedBefore);
+      if (filter.endedAfter) void q.where('ended_at', '>=', filter.endedAfter);
+      if (filter.endedBefore) void q.where('ended_at', '<', filter.endedBefore);
+      if (filter.variable) {
+        // Both sides as JSON text: "ACME" (a string), 250, true, null — so 250 and "250" differ.
+        const json = JSON.stringify(filter.variable.value);
+        if (this.dialect === 'postgres') void q.whereRaw('(variables::jsonb -> ?)::text = ?', [filter.variable.name, json]);
+        else void q.whereRaw('json_valid(variables) and (variables -> ?) = ?', [`$."${filter.variable.name.replace(/"/g, '""')}"`, json]);
+      }
       return q;
     };
     const [countRow] = (await where(this.knex('process_instances').count({ n: '*' }))) as Row[];

@@ -39,7 +39,7 @@ export class Store {
   ) {
     const k = db.knex;
     this.definitions = new DefinitionStore(k);
-    this.instances = new InstanceStore(k);
+    this.instances = new InstanceStore(k, db.dialect);
     this.tasks = new TaskStore(k);
     this.subscriptions = new SubscriptionStore(k);
     this.history = new HistoryStore(k);

@@ -1,7 +1,8 @@
 // Searching process instances over HTTP on SQLite and on Postgres: by start time (startedAfter
 // inclusive, startedBefore exclusive, ISO 8601, validated), by business key exactly
 // (businessKey) or by a part of it in any case (businessKeyLike, with LIKE's wildcards taken
-// literally), combined with the other filters; and a non-admin still sees only its own.
+// literally), combined with the other filters; by a variable's value and by end time; and a
+// non-admin still sees only its own.
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
 
@@ -101,5 +102,45 @@ describe.each(databaseKinds)('instance search on %s', (kind) => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(JSON.stringify(res.body)).toContain(param);
+  });
+
+  // Last in the file: it starts and ends instances of its own.
+  test('by a variable value (as JSON: 250 is not "250"; plain text is a string) and by end time', async () => {
+    const start = async (businessKey: string, variables: Record<string, unknown>): Promise<string> => {
+      const res = await t.admin.post('/api/process-definitions/backorder/start').send({ businessKey, variables });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const a = await start('VAR-a', { customer: 'ACME', amount: 250, rush: true });
+    await start('VAR-b', { customer: 'Globex', amount: '250', rush: false });
+    const c = await start('VAR-c', { customer: 'ACME', note: null });
+    expect(await search('variableName=customer&variableValue=ACME')).toEqual(['VAR-a', 'VAR-c']);
+    expect(await search(`variableName=customer&variableValue=${encodeURIComponent('"Globex"')}`)).toEqual(['VAR-b']);
+    expect(await search('variableName=amount&variableValue=250')).toEqual(['VAR-a']);
+    expect(await search(`variableName=amount&variableValue=${encodeURIComponent('"250"')}`)).toEqual(['VAR-b']);
+    expect(await search('variableName=rush&variableValue=false')).toEqual(['VAR-b']);
+    expect(await search('variableName=note&variableValue=null')).toEqual(['VAR-c']);
+    expect(await search('variableName=customer&variableValue=acme')).toEqual([]);
+    expect(await search('variableName=customer&variableValue=ACME&businessKeyLike=c')).toEqual(['VAR-c']);
+
+    // End two of them (cancelled) at a known service time; none had ended before.
+    expect(await search('endedAfter=2000-01-01T00:00:00Z')).toEqual([]);
+    expect((await t.admin.put('/api/clock').send({ now: '2026-06-01T10:00:00.000Z' })).status).toBe(200);
+    for (const id of [a, c]) expect((await t.admin.delete(`/api/process-instances/${id}`)).status).toBe(204);
+    expect(await search('endedAfter=2026-06-01T09:59:00Z&endedBefore=2026-06-01T11:00:00Z')).toEqual(['VAR-a', 'VAR-c']);
+    expect(await search('endedAfter=2026-06-01T09:59:00Z&variableName=rush&variableValue=true')).toEqual(['VAR-a']);
+    expect(await search('endedBefore=2026-06-01T09:59:00Z')).toEqual([]);
+  });
+
+  test.each([
+    ['variableName=customer', 'variableValue'],
+    ['variableValue=ACME', 'variableName'],
+    [`variableName=customer&variableValue=${encodeURIComponent('{"a":1}')}`, 'variableValue'],
+    ['endedAfter=soon', 'endedAfter'],
+  ])('a bad variable or end-time search (%s) is refused with 400 VALIDATION_FAILED naming %s', async (query, param) => {
+    const res = await t.admin.get(`/api/process-instances?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(res.body.errors)).toContain(param);
   });
 });

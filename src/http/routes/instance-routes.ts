@@ -1,5 +1,6 @@
 // Process instances: list, read, history, cancel (who may see or cancel which: src/app/access.ts).
 import { Router } from 'express';
+import { AppError } from '../../errors/app-error';
 import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
 import { triggerBody, variableBody } from '../repair-schemas';
@@ -12,8 +13,9 @@ export function instanceRoutes(ctx: HttpContext): Router {
   const instances = ctx.app.instances;
 
   r.get('/process-instances', async (req, res) => {
-    const { limit, offset, ...filter } = parseWith(instanceQuery, req.query, 'query');
-    const page = await instances.list(currentUser(res), filter, { limit, offset });
+    const { limit, offset, variableName, variableValue, ...filter } = parseWith(instanceQuery, req.query, 'query');
+    const variable = variableFilter(variableName, variableValue);
+    const page = await instances.list(currentUser(res), { ...filter, ...(variable ? { variable } : {}) }, { limit, offset });
     res.json({ items: page.items.map(instanceView), total: page.total });
   });
 
@@ -47,4 +49,31 @@ export function instanceRoutes(ctx: HttpContext): Router {
   });
 
   return r;
+}
+
+/** `variableName` and `variableValue` go together; the value is JSON (`250`, `true`), else a string. */
+function variableFilter(name: string | undefined, text: string | undefined): { name: string; value: string | number | boolean | null } | undefined {
+  if (name === undefined && text === undefined) return undefined;
+  if (name === undefined || text === undefined) {
+    const missing = name === undefined ? 'variableName' : 'variableValue';
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `the request query is not valid: /${missing} is required with /${missing === 'variableName' ? 'variableValue' : 'variableName'}`,
+      {
+        errors: [{ pointer: `/${missing}`, message: 'required together with the other' }],
+      },
+    );
+  }
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Not JSON: the text itself, a string.
+  }
+  if (value !== null && typeof value === 'object') {
+    throw new AppError('VALIDATION_FAILED', 'the request query is not valid: /variableValue must be a string, number, boolean or null', {
+      errors: [{ pointer: '/variableValue', message: 'objects and lists cannot be searched for' }],
+    });
+  }
+  return { name, value: value as string | number | boolean | null };
 }

@@ -18,6 +18,8 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
   const businessKey = ctx.query.get('businessKey') ?? '';
   const from = ctx.query.get('from') ?? '';
   const to = ctx.query.get('to') ?? '';
+  const variableName = ctx.query.get('variableName') ?? '';
+  const variableValue = ctx.query.get('variableValue') ?? '';
   const offset = Number(ctx.query.get('offset') ?? 0) || 0;
   const go = (patch: Record<string, string | number>) => {
     const q = new URLSearchParams({
@@ -26,6 +28,8 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
       businessKey,
       from,
       to,
+      variableName,
+      variableValue,
       offset: String(offset),
       ...Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, String(v)])),
     });
@@ -41,6 +45,14 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
   const businessKeyInput = h('input', { type: 'search', name: 'businessKey', placeholder: 'business key contains', value: businessKey });
   const fromInput = h('input', { type: 'date', name: 'from', title: 'started on or after', value: from });
   const toInput = h('input', { type: 'date', name: 'to', title: 'started on or before', value: to });
+  const variableNameInput = h('input', { type: 'search', name: 'variableName', placeholder: 'variable', value: variableName });
+  const variableValueInput = h('input', {
+    type: 'search',
+    name: 'variableValue',
+    placeholder: 'equals (ACME, 250, true)',
+    title: 'JSON: 250 is a number, "250" a string; other text is a string',
+    value: variableValue,
+  });
   const filters = h(
     'form',
     { class: 'filters', 'data-testid': 'instance-filters' },
@@ -49,6 +61,8 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
     stateSelect,
     h('label', null, 'started from ', fromInput),
     h('label', null, 'to ', toInput),
+    variableNameInput,
+    variableValueInput,
     h('button', { type: 'submit', class: 'secondary' }, 'Filter'),
   );
   filters.addEventListener('submit', (e) => {
@@ -59,6 +73,8 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
       state: stateSelect.value,
       from: fromInput.value,
       to: toInput.value,
+      variableName: variableNameInput.value.trim(),
+      variableValue: variableNameInput.value.trim() ? variableValueInput.value.trim() : '',
       offset: 0,
     });
   });
@@ -73,6 +89,7 @@ export async function instancesPage(ctx: PageContext): Promise<void> {
       businessKeyLike: businessKey,
       startedAfter: dayStart(from),
       startedBefore: dayStart(to, 1),
+      ...(variableName && variableValue ? { variableName, variableValue } : {}),
       limit: PAGE,
       offset,
     });
