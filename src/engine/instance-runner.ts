@@ -11,7 +11,11 @@ import {
   expressionTasks,
   HostTimers,
   inputOutputMapping,
+  isUserTask,
+  iterationWaits,
   loopGuard,
+  loopScopedExpressions,
+  LoopCounts,
   passThroughManualTasks,
   quartzCronTimers,
   collectThrownSignals,
@@ -99,10 +103,11 @@ export class InstanceRunner {
     });
     const processId = definition.record.info.processId;
     const setVariables = (scope: Record<string, unknown>, vars: Record<string, unknown>) => this.mergeVariables(scope, vars);
+    const loopCounts = new LoopCounts();
     this.engine = new Engine({
       name: identity.id,
       sourceContext: definition.sourceContext as never,
-      expressions: createEngineExpressions(options.clock),
+      expressions: loopScopedExpressions(createEngineExpressions(options.clock), loopCounts),
       scripts: refusingScripts,
       timers: this.timers.engineOption(),
       extensions: {
@@ -123,7 +128,7 @@ export class InstanceRunner {
         procflowCronTimers: quartzCronTimers(options.clock),
         procflowLoops: loopGuard(() => {
           if (!state.detached) this.budget.countActivity();
-        }),
+        }, loopCounts),
         ...(processId ? { procflowStartOnly: startOnlyProcess(processId) } : {}),
       },
     } as never);
@@ -226,7 +231,10 @@ export class InstanceRunner {
 
   /** Completes the user task waiting with this execution id; false when nothing waits there. */
   async completeUserTask(executionId: string, variables: Record<string, unknown>, actor: string | null): Promise<boolean> {
-    const api = this.postponed().find((a) => a.content.executionId === executionId);
+    // An iteration of a multi-instance task waits by its own execution id (see iterationWaits).
+    const api = this.postponed()
+      .flatMap((a) => (isUserTask(a.type) ? [...iterationWaits(a).map((it) => it.api), a] : [a]))
+      .find((a) => a.content.executionId === executionId);
     if (!api) return false;
     this.beginEvent(actor);
     this.mergeVariables(api.owner.environment.variables, variables);

@@ -25,10 +25,6 @@ const KNOWN_GAPS: Record<string, string> = {
     'bpmn-elements starts an error event sub-process only for an error its start event names: a catch-all error start (no errorRef) is never started',
   'error/UnhandledBpmnErrorTest.testUnhandledErrorInEmbeddedSubprocess.bpmn20.xml':
     'an unhandled BPMN error ends the instance instead of failing it; undeclared errorRef codes are not matched at run time',
-  'multiinstance/MultiInstanceTest.sequentialUserTasks.bpmn20.xml':
-    'a sequential multi-instance user task with loopCardinality ${nrOfLoops} does not go on after the first completion',
-  'multiinstance/MultiInstanceTest.testSequentialSubProcessCompletionCondition.bpmn20.xml':
-    'the completionCondition ${nrOfCompletedInstances == 3} is not evaluated: the loop goes on',
   'compensation/CompensateEventTest.testCompensateActivityInSubprocess.bpmn20.xml':
     'after the receive task beforeCompensate is triggered, the compensation handler of the sub-process task (undoScopeTask) does not start',
   'conditional/EventSubProcessStartConditionalEventTest.testVariableCondition.bpmn20.xml':

@@ -27,10 +27,6 @@ const KNOWN_GAPS: Record<string, string> = {
     'a non-interrupting message boundary event catches its message once: the second message finds no subscription (404), where Camunda keeps it until the task ends',
   'error/ErrorEventSubProcessTest.testEventSubprocessTakesPrecedence.bpmn20.xml':
     'the boundary error event of the sub-process catches the error instead of the error event sub-process inside it, so no "Escalated Task" is opened and the instance ends',
-  'multiinstance/MultiInstanceTest.testParallelUserTasks.bpmn20.xml':
-    'a parallel multi-instance user task opens one task instead of one per instance (1, not 3, for loopCardinality ${5-2}); its name and assignee do not see loopCounter',
-  'multiinstance/MultiInstanceTest.testParallelUserTasksBasedOnCollection.bpmn20.xml':
-    'a parallel multi-instance user task over a collection opens one task instead of five, and after three completions the instance still waits at miTasks',
   'callactivity/CallActivity.testSubProcessDataInputOutput.bpmn20.xml':
     'deploy answers 400 BPMN_INVALID: the XML parser refuses the attribute written `source ="myLocalVariable"` (white space before `=`, which XML allows)',
 };

@@ -100,15 +100,34 @@ export function taskPriority(value: unknown): number {
   return Number.isInteger(n) && Math.abs(n) <= 2 ** 31 - 1 ? n : DEFAULT_TASK_PRIORITY;
 }
 
+/** A task name may be a `${…}` template (Camunda's `Task ${loopCounter}`); one that cannot be read stays as written. */
+function taskName(name: ActivityMeta['name'], resolve: (text: string) => string | null): ActivityMeta['name'] {
+  if (!name || !hasTemplate(name)) return name;
+  try {
+    return resolve(name) ?? name;
+  } catch {
+    return name;
+  }
+}
+
 /**
  * The task row of a waiting user task; candidate groups and users, assignee, due and follow-up
- * dates and priority may be `${…}` templates over the instance's variables.
+ * dates and priority may be `${…}` templates over the instance's variables (and, for an
+ * iteration of a multi-instance task, over `iteration`: see iterationWaits).
  */
-export function describeOpenTask(api: PostponedApi, meta: ActivityMeta, ctx: OpenTaskContext, now: string): TaskRecord {
+export function describeOpenTask(
+  api: PostponedApi,
+  meta: ActivityMeta,
+  ctx: OpenTaskContext,
+  now: string,
+  iteration: Record<string, unknown> = {},
+): TaskRecord {
+  // An iteration of a multi-instance task also sees its loopCounter and element variable.
+  const variables = Object.keys(iteration).length ? { ...ctx.variables, ...iteration } : ctx.variables;
   const value = (text: string | null | undefined): unknown => {
     if (!text) return null;
     if (!hasTemplate(text)) return text;
-    return resolveTemplate(text, scopeOf({ environment: { variables: ctx.variables } }), expressionFunctions(ctx.clock));
+    return resolveTemplate(text, scopeOf({ environment: { variables } }), expressionFunctions(ctx.clock));
   };
   const resolve = (text: string | null | undefined): string | null => {
     const v = value(text);
@@ -122,7 +141,7 @@ export function describeOpenTask(api: PostponedApi, meta: ActivityMeta, ctx: Ope
     definitionKey: ctx.definitionKey,
     activityId: api.id,
     executionId: api.content.executionId,
-    name: meta.name,
+    name: taskName(meta.name, resolve),
     candidateGroups: groups,
     assignee: resolve(meta.assignee),
     state: 'open',

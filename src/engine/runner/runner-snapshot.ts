@@ -8,6 +8,7 @@ import {
   eventSubProcessStarts,
   isBoundaryEvent,
   isUserTask,
+  iterationWaits,
   type ArmedTimer,
   type ExternalTaskWait,
   type HostTimers,
@@ -70,11 +71,15 @@ export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot
   for (const api of postponed) {
     const meta = definition.activities.get(api.id);
     const type = meta?.type ?? api.type;
-    // A user task's wait names its task, so a client completes it without listing tasks first.
-    const task = isUserTask(type) && meta ? describeOpenTask(api, meta, taskContext, now) : null;
-    if (task) openTasks.push(task);
-    if (!isBoundaryEvent(type))
-      waitingAt.push({ activityId: api.id, activityName: meta?.name ?? null, type: type.replace(/^bpmn:/, ''), ...(task ? { taskId: task.id } : {}) });
+    // A user task's wait names its task, so a client completes it without listing tasks first; a
+    // multi-instance user task has a task per running iteration.
+    const tasks = isUserTask(type) && meta ? iterationWaits(api).map((it) => describeOpenTask(it.api, meta, taskContext, now, it.scope)) : [];
+    openTasks.push(...tasks);
+    if (!isBoundaryEvent(type)) {
+      const at = { activityId: api.id, activityName: meta?.name ?? null, type: type.replace(/^bpmn:/, '') };
+      if (!tasks.length) waitingAt.push(at);
+      for (const task of tasks) waitingAt.push({ ...at, taskId: task.id });
+    }
     if (meta?.message) subscriptions.push(subscription('message', meta.message, api.id));
     if (meta?.signal) subscriptions.push(subscription('signal', meta.signal, api.id));
   }
