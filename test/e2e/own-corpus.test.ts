@@ -21,8 +21,6 @@ const runAll = process.env.PROCFLOW_CORPUS_ALL === '1';
 const KNOWN_GAPS: Record<string, string> = {
   'gateway/EventBasedGatewayTest.testCatchSignalAndMessageAndTimer.bpmn20.xml':
     'the PT0S timer behind the event-based gateway fires as soon as it is armed, so the instance is at afterTimer (task1) before the message arrives; the JUnit engine runs no job unless the test executes it',
-  'message/MessageIntermediateEventTest.testExpressionInSingleIntermediateMessageEvent.bpmn20.xml':
-    'a message name with an expression (newInvoiceMessage-${foo}) is subscribed under its literal text, so the message newInvoiceMessage-bar finds no subscription (404)',
   'message/MessageNonInterruptingBoundaryEventTest.testSingleNonInterruptingBoundaryMessageEvent.bpmn20.xml':
     'a non-interrupting message boundary event catches its message once: the second message finds no subscription (404), where Camunda keeps it until the task ends',
   'error/ErrorEventSubProcessTest.testEventSubprocessTakesPrecedence.bpmn20.xml':

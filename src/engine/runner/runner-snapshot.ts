@@ -2,6 +2,8 @@
 // state to recover from, where it waits, open tasks, subscriptions, timers and external tasks.
 import type { Engine } from 'bpmn-engine';
 import type { Clock } from '../clock';
+import { expressionFunctions, scopeOf } from '../engine-expressions';
+import { hasTemplate, resolveTemplate } from '../expression-evaluator';
 import type { RuntimeDefinition } from '../definition-registry';
 import {
   describeOpenTask,
@@ -62,7 +64,10 @@ export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot
   const subscription = (kind: 'message' | 'signal', ref: { id: string; name: string }, activityId: string): SubscriptionRecord => ({
     processInstanceId: identity.id,
     kind,
-    name: ref.name,
+    // A name with an expression (`invoice-${orderId}`) is subscribed under its value, as Camunda does.
+    name: hasTemplate(ref.name)
+      ? String(resolveTemplate(ref.name, scopeOf({ environment: { variables: parts.variables } }), expressionFunctions(parts.clock)) ?? ref.name)
+      : ref.name,
     elementRef: ref.id,
     activityId,
     businessKey: identity.businessKey,
