@@ -225,6 +225,10 @@ describe.each(databaseKinds)('procflow on %s', (kind) => {
     const raised = await start('alarmRaise');
     expect(raised.state).toBe('completed');
     for (const id of [first.id, second.id]) {
+      await waitUntil(
+        async () => (await instance(id)).waitingAt.some((w: { activityId: string }) => w.activityId === 'evacuate'),
+        'the signal to reach a watcher',
+      );
       expect(await instance(id)).toMatchObject({ state: 'running', incidents: 0, waitingAt: [expect.objectContaining({ activityId: 'evacuate' })] });
     }
     // The signal's delivery job is gone with its delivery.
@@ -235,6 +239,12 @@ describe.each(databaseKinds)('procflow on %s', (kind) => {
     const watcher = await start('alarmWatch');
     const raiser = await start('alarmRaiseMidway');
     expect(raiser).toMatchObject({ state: 'running', waitingAt: [expect.objectContaining({ activityId: 'report' })] });
+    // Delivered by the signal job: right after the throwing event, or by the job executor when its
+    // poll leased that job first (at least once, either way).
+    await waitUntil(
+      async () => (await instance(watcher.id)).waitingAt.some((w: { activityId: string }) => w.activityId === 'evacuate'),
+      'the watcher to reach evacuate',
+    );
     expect((await instance(watcher.id)).waitingAt).toEqual([expect.objectContaining({ activityId: 'evacuate' })]);
   });
 
