@@ -10,6 +10,7 @@
 // - process_instances (started_at), (definition_key, started_at), (definition_key, ended_at): the
 //   timeline's partial first and last hours.
 import type { Knex } from 'knex';
+import { dialectOf } from '../src/store/dialect';
 import { rebuildStatsCounters } from '../src/store/stats-counters';
 
 export async function up(knex: Knex): Promise<void> {
@@ -72,7 +73,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('n').notNullable();
     t.primary(['definition_key', 'activity_id']);
   });
-  await rebuildStatsCounters(knex, knex.client.config.client === 'pg' ? 'postgres' : 'sqlite');
+  await rebuildStatsCounters(knex, dialectOf(knex));
 }
 
 export async function down(knex: Knex): Promise<void> {

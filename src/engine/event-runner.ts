@@ -307,8 +307,9 @@ export class EventRunner {
       for (let attempt = 1; ; attempt++) {
         // 1. load the row, or take the cached engine if its version still matches
         const cached = this.engines.peek(instanceId);
-        const row = cached ? await this.store.instances.get(instanceId) : await this.store.instances.getWithState(instanceId);
-        if (!row) throw new AppError('INSTANCE_NOT_FOUND', `process instance <${instanceId}> does not exist`);
+        const loaded = await this.store.instances.getForEvent(instanceId, !cached);
+        if (!loaded) throw new AppError('INSTANCE_NOT_FOUND', `process instance <${instanceId}> does not exist`);
+        const { openIncidents, ...row } = loaded;
         const okState = row.state === 'running' || (opts.allowFailed && row.state === 'failed');
         if (!okState) throw new AppError('INSTANCE_ENDED', `process instance <${instanceId}> is ${row.state}`);
         let runner: InstanceRunner;
@@ -345,6 +346,7 @@ export class EventRunner {
             ...(opts.retriedIncident ? { retriedBy: opts.retriedIncident.by } : {}),
           },
         );
+        outcome.before = { state: row.state, waitingAt: row.waitingAt, openIncidents };
         scope.main = outcome;
         await this.links.afterOutcome(runner, outcome, scope);
         if (scope.linked.length) outcome.linked = scope.linked;

@@ -4,8 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrations as coreMigrations } from '../../migrations/index';
+import type { Dialect } from './dialect';
+import { CachingBetterSqlite3Client, CachingPgClient } from './statement-cache';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect } from './dialect';
 
 export interface Database {
   knex: Knex;
@@ -30,7 +32,7 @@ export function openDatabase(url: string, options: { searchPath?: string; poolMa
     const file = url.slice('sqlite:'.length) || ':memory:';
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const knex = knexFactory({
-      client: 'better-sqlite3',
+      client: CachingBetterSqlite3Client as unknown as typeof Knex.Client,
       connection: { filename: file },
       useNullAsDefault: true,
       pool: {
@@ -49,7 +51,7 @@ export function openDatabase(url: string, options: { searchPath?: string; poolMa
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const knex = knexFactory({
-      client: 'pg',
+      client: CachingPgClient as unknown as typeof Knex.Client,
       connection: url,
       pool: { min: 0, max: options.poolMax ?? 10 },
       ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),

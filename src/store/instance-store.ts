@@ -103,6 +103,26 @@ export class InstanceStore {
     return row ? toInstance(row) : undefined;
   }
 
+  /**
+   * The row an event starts from, with its open incidents counted in the same statement (the
+   * commit then needs no count); with the engine state when the event must recover the engine.
+   */
+  async getForEvent(id: string, withState: boolean): Promise<(InstanceRecord & { engineState?: unknown; openIncidents: number }) | undefined> {
+    const openIncidents = this.knex('incidents')
+      .count('*')
+      .where('incidents.process_instance_id', this.knex.ref('process_instances.id'))
+      .andWhere('incidents.state', 'open')
+      .as('open_incidents');
+    const columns = withState ? [...LIST_COLUMNS, 'engine_state'] : LIST_COLUMNS;
+    const row = (await this.knex('process_instances')
+      .select(...columns.map((c) => `process_instances.${c}`), openIncidents)
+      .where('process_instances.id', id)
+      .first()) as Row | undefined;
+    if (!row) return undefined;
+    const record = { ...toInstance(row), openIncidents: Number(row.open_incidents ?? 0) };
+    return withState ? { ...record, engineState: parseJson<unknown>(row.engine_state, null) } : record;
+  }
+
   async getWithState(id: string): Promise<InstanceWithState | undefined> {
     const row = (await this.knex('process_instances').where({ id }).first()) as Row | undefined;
     return row ? { ...toInstance(row), engineState: parseJson<unknown>(row.engine_state, null) } : undefined;
@@ -218,7 +238,8 @@ export class InstanceStore {
       version: instance.version,
       ...(instance.engineState === undefined ? {} : { engine_state: instance.engineState === null ? null : JSON.stringify(instance.engineState) }),
     };
-    // The cockpit's counters need what the instance was before this event (src/store/stats-counters.ts).
+    // What the instance was before this event: its open tasks (for syncTasks and the cockpit's
+    // counters, src/store/stats-counters.ts), read before the event's writes.
     const countersBefore = await statsCounters.readBefore(trx, outcome);
     if (outcome.expectedVersion === null) {
       const link = instance.parentInstanceId
@@ -230,7 +251,10 @@ export class InstanceStore {
         : {};
       await trx('process_instances').insert({ id: instance.id, ...columns, ...link });
     } else {
-      const n = await trx('process_instances').where({ id: instance.id, version: outcome.expectedVersion }).update(columns);
+      // Only what an event can change: every column named in an update has its indexes rewritten
+      // (on SQLite), and the definition, business key and start never change after the insert.
+      const { definition_id: _d, definition_key: _k, definition_version: _v, business_key: _b, started_by: _s, started_at: _t, ...changed } = columns;
+      const n = await trx('process_instances').where({ id: instance.id, version: outcome.expectedVersion }).update(changed);
       if (n === 0) throw new StoreConflict('version', `instance <${instance.id}> changed since version ${outcome.expectedVersion}`);
     }
 
@@ -262,7 +286,7 @@ export class InstanceStore {
       await trx('incidents').where({ process_instance_id: instance.id, state: 'open' }).update({ state: 'resolved', resolved_at: instance.updatedAt });
     }
 
-    await this.syncTasks(trx, outcome);
+    await this.syncTasks(trx, outcome, countersBefore);
 
     const isNew = outcome.expectedVersion === null;
     if (outcome.subscriptions) {
@@ -330,19 +354,28 @@ export class InstanceStore {
     return { openIncidents };
   }
 
-  /** A new instance, or one whose incidents this event resolved, has only the incidents it inserted. */
+  /**
+   * A new instance, or one whose incidents this event resolved, has only the incidents it
+   * inserted; another has those it had before (counted when the event read the row), less the
+   * one it retried.
+   */
   private async openIncidentsAfter(trx: Knex.Transaction, outcome: EventOutcome): Promise<number> {
     const inserted = outcome.incidents.filter((i) => i.state === 'open').length;
     if (outcome.expectedVersion === null || outcome.resolveIncidents) return inserted;
+    if (outcome.before?.openIncidents !== undefined) return outcome.before.openIncidents - (outcome.retriedIncidentId ? 1 : 0) + inserted;
     const row = (await trx('incidents').where({ process_instance_id: outcome.instance.id, state: 'open' }).count({ n: '*' }).first()) as Row | undefined;
     return Number(row?.n ?? 0);
   }
 
-  /** Inserts newly waiting user tasks and cancels open ones the instance no longer waits at. */
-  private async syncTasks(trx: Knex.Transaction, outcome: EventOutcome): Promise<void> {
+  /**
+   * Inserts newly waiting user tasks and cancels open ones the instance no longer waits at; the
+   * tasks it had come from `before` (the open ones, and closed ones of the executions it waits at).
+   */
+  private async syncTasks(trx: Knex.Transaction, outcome: EventOutcome, before: statsCounters.CountersBefore | undefined): Promise<void> {
     const instanceId = outcome.instance.id;
-    const open = (await trx('tasks').select('id', 'execution_id').where({ process_instance_id: instanceId, state: 'open' })) as Row[];
-    const openByExecution = new Map(open.map((r) => [String(r.execution_id), String(r.id)]));
+    const doneId = outcome.completedTask?.id;
+    const doneExecution = doneId ? before?.openTasks.find((t) => t.id === doneId)?.executionId : undefined;
+    const openByExecution = new Map((before?.openTasks ?? []).filter((t) => t.id !== doneId).map((t) => [t.executionId, t.id]));
     const waiting = new Set(outcome.openTasks.map((t) => t.executionId));
     const gone = [...openByExecution.entries()].filter(([exec]) => !waiting.has(exec)).map(([, id]) => id);
     if (gone.length) {
@@ -350,10 +383,10 @@ export class InstanceStore {
     }
     for (const task of outcome.openTasks) {
       if (openByExecution.has(task.executionId)) continue;
-      const exists = (await trx('tasks').select('id').where({ process_instance_id: instanceId, execution_id: task.executionId }).first()) as Row | undefined;
-      if (exists) {
+      const closedId = before?.closedTasks.get(task.executionId) ?? (task.executionId === doneExecution ? doneId : undefined);
+      if (closedId) {
         // The engine waits again at a task that was closed: an incident retry went back to it.
-        await trx('tasks').where({ id: exists.id }).update({ state: 'open', completed_at: null, completed_by: null, variables: null });
+        await trx('tasks').where({ id: closedId }).update({ state: 'open', completed_at: null, completed_by: null, variables: null });
         continue;
       }
       await trx('tasks').insert({

@@ -36,6 +36,8 @@ export interface CountersBefore {
   state: string;
   waitingAt: WaitingAt[];
   openTasks: Array<{ id: string; executionId: string; definitionKey: string; activityId: string; name: string | null; groups: string[] }>;
+  /** Closed tasks of the executions the instance waits at now (an incident retry may reopen one), by execution id. */
+  closedTasks: Map<string, string>;
 }
 
 async function bump(trx: Knex.Transaction, table: string, key: Row, deltas: Record<string, number>, extra: Row = {}): Promise<void> {
@@ -65,25 +67,61 @@ class Deltas {
     this.rows.set(id, e);
   }
 
+  /** One upsert per table (rows of a table with the same columns), in the fixed order. */
   async flush(trx: Knex.Transaction): Promise<void> {
+    const batches = new Map<string, Array<{ key: Row; deltas: Record<string, number>; extra: Row }>>();
     for (const id of [...this.rows.keys()].sort()) {
       const e = this.rows.get(id) as { table: string; key: Row; deltas: Record<string, number>; extra: Row };
-      await bump(trx, e.table, e.key, e.deltas, e.extra);
+      if (Object.values(e.deltas).every((d) => d === 0)) continue;
+      const shape = JSON.stringify([e.table, Object.keys(e.key), Object.keys(e.deltas).sort(), Object.keys(e.extra).sort()]);
+      batches.set(shape, [...(batches.get(shape) ?? []), e]);
+    }
+    for (const [shape, rows] of batches) {
+      const [table] = JSON.parse(shape) as [string];
+      const first = rows[0] as { key: Row; deltas: Record<string, number>; extra: Row };
+      if (rows.length === 1) {
+        await bump(trx, table, first.key, first.deltas, first.extra);
+        continue;
+      }
+      const merge: Record<string, Knex.Raw> = {};
+      for (const col of Object.keys(first.deltas)) merge[col] = trx.raw('?? + excluded.??', [`${table}.${col}`, col]);
+      for (const col of Object.keys(first.extra)) merge[col] = trx.raw('excluded.??', [col]);
+      await trx(table)
+        .insert(rows.map((r) => ({ ...r.key, ...r.deltas, ...r.extra })))
+        .onConflict(Object.keys(first.key))
+        .merge(merge);
     }
   }
 }
 
+/**
+ * The instance's state and waits before the event (from `outcome.before` when the event read
+ * them, else from the row), and in one statement its open tasks and the closed tasks of the
+ * executions it waits at now.
+ */
 export async function readBefore(trx: Knex.Transaction, outcome: EventOutcome): Promise<CountersBefore | undefined> {
   if (outcome.expectedVersion === null) return undefined;
   const id = outcome.instance.id;
-  const row: Row | undefined = await trx('process_instances').where({ id }).first('state', 'waiting_at');
-  if (!row) return undefined;
-  const tasks = (await trx('tasks')
-    .select('id', 'execution_id', 'definition_key', 'activity_id', 'name', 'candidate_groups')
-    .where({ process_instance_id: id, state: 'open' })) as Row[];
+  let before: { state: string; waitingAt: WaitingAt[] } | undefined = outcome.before;
+  if (!before) {
+    const row: Row | undefined = await trx('process_instances').where({ id }).first('state', 'waiting_at');
+    if (!row) return undefined;
+    before = { state: String(row.state), waitingAt: parseJson<WaitingAt[]>(row.waiting_at, []) };
+  }
+  const executions = outcome.openTasks.map((t) => t.executionId);
+  const rows = (await trx('tasks')
+    .select('id', 'execution_id', 'definition_key', 'activity_id', 'name', 'candidate_groups', 'state')
+    .where({ process_instance_id: id })
+    .andWhere((q) => {
+      void q.where('state', 'open');
+      if (executions.length) void q.orWhereIn('execution_id', executions);
+    })) as Row[];
+  const tasks = rows.filter((t) => t.state === 'open');
+  const closedTasks = new Map(rows.filter((t) => t.state !== 'open').map((t) => [String(t.execution_id), String(t.id)]));
   return {
-    state: String(row.state),
-    waitingAt: parseJson<WaitingAt[]>(row.waiting_at, []),
+    state: before.state,
+    waitingAt: before.waitingAt,
+    closedTasks,
     openTasks: tasks.map((t) => ({
       id: String(t.id),
       executionId: String(t.execution_id),
@@ -119,7 +157,7 @@ export async function apply(trx: Knex.Transaction, outcome: EventOutcome, before
   for (const t of wasOpen.values()) {
     if (nowOpen.has(t.executionId)) continue;
     const completed = outcome.completedTask?.id === t.id ? 1 : 0;
-    deltas.add('stats_task_counts', { definition_key: t.definitionKey, activity_id: t.activityId }, { open: -1, completed });
+    deltas.add('stats_task_counts', { definition_key: t.definitionKey, activity_id: t.activityId }, { open: -1, completed }, { name: t.name });
     for (const g of new Set(t.groups)) deltas.add('stats_group_counts', { group_name: g, definition_key: t.definitionKey }, { open: -1 });
   }
   for (const t of outcome.openTasks) {
@@ -138,38 +176,60 @@ export async function apply(trx: Knex.Transaction, outcome: EventOutcome, before
   };
   const was = count(oldWaits);
   const now = count(newWaits);
+  const left: Array<{ activityId: string; k: number }> = [];
+  const entered: Row[] = [];
   for (const activityId of new Set([...was.keys(), ...now.keys()])) {
     const a = was.get(activityId)?.n ?? 0;
     const b = now.get(activityId)?.n ?? 0;
     if (a === b) continue;
     const w = (now.get(activityId) ?? was.get(activityId))?.w as WaitingAt;
-    if (b < a) {
-      const ids = (await trx('stats_waits')
-        .select('id')
-        .where({ process_instance_id: instance.id, activity_id: activityId })
-        .orderBy('since', 'desc')
-        .limit(a - b)) as Row[];
-      await trx('stats_waits')
-        .whereIn(
-          'id',
-          ids.map((r) => r.id as number),
-        )
-        .delete();
-    } else {
-      const entered = outcome.history.filter((h) => h.activityId === activityId && h.event === 'start').at(-1)?.at ?? instance.updatedAt;
-      const rows = Array.from({ length: b - a }, () => ({
-        process_instance_id: instance.id,
-        definition_key: key,
-        activity_id: activityId,
-        activity_name: w.activityName,
-        activity_type: w.type,
-        since: entered,
-      }));
-      await trx('stats_waits').insert(rows);
+    if (b < a) left.push({ activityId, k: a - b });
+    else {
+      const since = outcome.history.filter((h) => h.activityId === activityId && h.event === 'start').at(-1)?.at ?? instance.updatedAt;
+      for (let i = 0; i < b - a; i++) {
+        entered.push({
+          process_instance_id: instance.id,
+          definition_key: key,
+          activity_id: activityId,
+          activity_name: w.activityName,
+          activity_type: w.type,
+          since,
+        });
+      }
     }
     deltas.add('stats_wait_counts', { definition_key: key, activity_id: activityId }, { n: b - a }, { activity_name: w.activityName, activity_type: w.type });
   }
+  await moveWaits(trx, instance.id, left, entered);
   await deltas.flush(trx);
+}
+
+/** The latest `k` wait rows of an activity of the instance. */
+function latestWaits(trx: Knex.Transaction, instanceId: string, activityId: string, k: number): Knex.QueryBuilder {
+  return trx('stats_waits').select('id').where({ process_instance_id: instanceId, activity_id: activityId }).orderBy('since', 'desc').limit(k);
+}
+
+/**
+ * Waits left and waits entered: a wait that moves from one activity to the next (the common
+ * event) is one update of its row; the rest are deleted and inserted.
+ */
+async function moveWaits(trx: Knex.Transaction, instanceId: string, left: Array<{ activityId: string; k: number }>, entered: Row[]): Promise<void> {
+  const toInsert = [...entered];
+  for (const { activityId, k } of left) {
+    let rest = k;
+    while (rest > 0 && toInsert.length) {
+      const next = toInsert.shift() as Row;
+      const { process_instance_id: _id, definition_key: _key, ...moved } = next;
+      await trx('stats_waits')
+        .whereIn('id', latestWaits(trx, instanceId, activityId, 1))
+        .update(moved);
+      rest--;
+    }
+    if (rest > 0)
+      await trx('stats_waits')
+        .whereIn('id', latestWaits(trx, instanceId, activityId, rest))
+        .delete();
+  }
+  if (toInsert.length) await trx('stats_waits').insert(toInsert);
 }
 
 /** Takes instances that are about to be deleted out of the counters (their rows go with them). */

@@ -238,6 +238,12 @@ export interface EventOutcome {
   instance: InstanceWithState;
   /** null when the instance row is new. */
   expectedVersion: number | null;
+  /**
+   * What the row held at `expectedVersion`, as the event read it (every write of these goes
+   * through a version-guarded commit, so they still hold when the guard passes). When absent the
+   * commit reads them itself (and counts the open incidents when `openIncidents` is absent).
+   */
+  before?: { state: string; waitingAt: WaitingAt[]; openIncidents?: number };
   /** User tasks waiting now (inserted if new, by instance + execution id). */
   openTasks: TaskRecord[];
   /** The task this event completed, which must still be open. */

@@ -1,5 +1,6 @@
 // Game servers, their samples (raw, then rolled up per hour) and their status-change events.
 import type { Knex } from 'knex';
+import { dialectOf } from '../../store/dialect';
 import { toBool, toIso } from '../../store/row-codec';
 import type { Page, PageQuery } from '../../store/types';
 import {
@@ -27,7 +28,7 @@ export class GameServerStore {
   private readonly postgres: boolean;
 
   constructor(private readonly knex: Knex) {
-    this.postgres = (knex.client as { config?: { client?: unknown } }).config?.client === 'pg';
+    this.postgres = dialectOf(knex) === 'postgres';
   }
 
   /** Inserts a server; null when one with the same host, port and provider exists. */

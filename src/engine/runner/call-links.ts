@@ -295,6 +295,7 @@ export function cancelledRow(row: InstanceRecord, now: string, by: string | null
   return {
     instance: { ...row, state: 'cancelled', endedAt: now, updatedAt: now, waitingAt: [], nextTimerAt: null, version: row.version + 1, engineState: undefined },
     expectedVersion: row.version,
+    before: { state: row.state, waitingAt: row.waitingAt },
     openTasks: [],
     subscriptions: [],
     history: [{ at: now, activityId: null, activityName: null, type: 'process', event: 'instance-cancel', by }],
