@@ -49,25 +49,22 @@ function cachedStatement(connection: SqliteConnection, sql: string): SqliteState
 export class CachingBetterSqlite3Client extends BetterSqlite3Client {
   // Same as knex's own _query, but with the statement from the cache; statements that ask for
   // safe integers are prepared apart, since that option changes the statement.
-  override _query(connection: SqliteConnection, obj: QueryObject): Promise<QueryObject> {
-    if (!obj.sql) return Promise.reject(new Error('The query is empty'));
-    if (!connection) return Promise.reject(new Error('No connection provided'));
+  // eslint-disable-next-line @typescript-eslint/require-await -- knex awaits a promise; the statement runs synchronously
+  override async _query(connection: SqliteConnection, obj: QueryObject): Promise<QueryObject> {
+    if (!obj.sql) throw new Error('The query is empty');
+    if (!connection) throw new Error('No connection provided');
     const safeIntegers = this._optSafeIntegers(obj.options);
     const statement = safeIntegers === undefined ? cachedStatement(connection, obj.sql) : connection.prepare(obj.sql);
     if (safeIntegers !== undefined) statement.safeIntegers(safeIntegers);
     const bindings = this._formatBindings(obj.bindings);
-    try {
-      if (statement.reader) {
-        obj.response = statement.all(bindings);
-        return Promise.resolve(obj);
-      }
-      const response = statement.run(bindings);
-      obj.response = response;
-      obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
-      return Promise.resolve(obj);
-    } catch (err) {
-      return Promise.reject(err);
+    if (statement.reader) {
+      obj.response = statement.all(bindings);
+      return obj;
     }
+    const response = statement.run(bindings);
+    obj.response = response;
+    obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+    return obj;
   }
 }
 
