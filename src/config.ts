@@ -59,6 +59,7 @@ const schema = z.object({
   /** Real milliseconds between two history-retention rounds of a node. */
   PROCFLOW_RETENTION_INTERVAL_MS: z.coerce.number().int().min(10).default(60000),
   PROCFLOW_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+  PROCFLOW_UNHANDLED_BPMN_ERROR: z.enum(['end', 'fail']).default('end'),
   PROCFLOW_LEGACY_ROUTES_OPEN: z
     .enum(['true', 'false'])
     .default('false')
@@ -108,6 +109,8 @@ export interface Config {
   serviceRetries: number;
   serviceTimeoutMs: number;
   retryBackoffMs: number;
+  /** A BPMN error nothing catches: end the execution that threw it (Camunda 7's default), or refuse the event (docs/operations.md). */
+  unhandledBpmnError: 'end' | 'fail';
   jobPollMs: number;
   jobLeaseMs: number;
   /** Real milliseconds a stop waits for requests in flight to answer (docs/operations.md, "Stopping and faults"). */
@@ -170,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceRetries: e.PROCFLOW_SERVICE_RETRIES,
     serviceTimeoutMs: e.PROCFLOW_SERVICE_TIMEOUT_MS,
     retryBackoffMs: e.PROCFLOW_RETRY_BACKOFF_MS,
+    unhandledBpmnError: e.PROCFLOW_UNHANDLED_BPMN_ERROR,
     jobPollMs: e.PROCFLOW_JOB_POLL_MS,
     jobLeaseMs: e.PROCFLOW_JOB_LEASE_MS,
     shutdownGraceMs: e.PROCFLOW_SHUTDOWN_GRACE_MS,

@@ -79,6 +79,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       serviceRetries: config.serviceRetries,
       serviceTimeoutMs: config.serviceTimeoutMs,
       retryBackoffMs: config.retryBackoffMs,
+      unhandledBpmnError: config.unhandledBpmnError,
     },
     metrics.runtime(),
   );

@@ -101,6 +101,15 @@ export function requireStart(actor: Actor, definition: { key: string; info: { st
   );
 }
 
+/**
+ * Who may start definitions by a signal (their signal start events): whoever may broadcast it. A
+ * signal reaches every definition subscribed to its name whatever candidate starters it names,
+ * as it reaches every owner's waiting instances; the instances started are the broadcaster's.
+ */
+export function requireSignalStart(actor: Actor): void {
+  requireCapability(actor, 'broadcast');
+}
+
 // ----- tasks -----
 
 /**

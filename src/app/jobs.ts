@@ -108,7 +108,7 @@ export class Jobs {
     }
     if (job.kind === 'signal') {
       const thrownBy = typeof job.payload.thrownBy === 'string' ? job.payload.thrownBy : null;
-      await this.messages.deliverThrownSignal(String(job.payload.signalName ?? ''), thrownBy);
+      await this.messages.deliverThrownSignal(String(job.payload.signalName ?? ''), thrownBy, job.id);
       await this.ctx.store.jobs.delete(job.id);
       return;
     }

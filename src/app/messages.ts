@@ -3,7 +3,8 @@
 // instance (by id or business key) reaches it only if the caller may drive it — another owner's
 // instance is as if nothing waited there; a message aimed at nobody reaches waiting instances
 // only for a broadcaster (else it can only start a definition the caller may start); a signal
-// needs a broadcaster (access.ts).
+// needs a broadcaster (access.ts), and starts every definition with a signal start event of its
+// name besides reaching the waiting instances.
 import { AppError } from '../errors/app-error';
 import { isAdmin, mayBroadcast, requireCapability, type Actor } from './access';
 import type { AppContext } from './context';
@@ -67,7 +68,11 @@ export class Messages {
     });
   }
 
-  /** How many instances the signal reached. */
+  /**
+   * How many instances the signal reached or started: it goes to every instance waiting for it,
+   * then starts one instance of each definition with a signal start event of its name (as
+   * Camunda 7, an instance started now does not get the signal a second time).
+   */
   async signal(actor: Actor, signalName: string, variables: Record<string, unknown>): Promise<number> {
     requireCapability(actor, 'broadcast');
     const subs = await this.ctx.store.subscriptions.find('signal', signalName);
@@ -75,16 +80,19 @@ export class Messages {
     for (const [instanceId, elementRef] of await this.reachable(actor, subs)) {
       if (await this.ctx.events.deliver(instanceId, 'signal', elementRef, variables, actor.name)) delivered++;
     }
-    return delivered;
+    return delivered + (await this.starts.startBySignal(signalName, variables, actor)).length;
   }
 
   /**
-   * A signal a throw event of instance `thrownBy` sent (a `signal` job): delivered, as
-   * POST /api/signals delivers one, to every other instance waiting for that name. Each delivery
-   * is that instance's own event; a job given back after a failure delivers again to the
-   * instances still waiting (at least once). Answers how many instances it reached.
+   * A signal a throw event of instance `thrownBy` sent (the `signal` job `jobId`): delivered, as
+   * POST /api/signals delivers one, to every other instance waiting for that name, and starting
+   * every definition with a signal start event of that name (the thrower's own included, as in
+   * Camunda 7). Each delivery and each start is an event of its own; a job given back after a
+   * failure delivers again to the instances still waiting (at least once) but starts no
+   * definition a second time (see ProcessStarts.startBySignal). Answers how many instances it
+   * reached or started.
    */
-  async deliverThrownSignal(signalName: string, thrownBy: string | null): Promise<number> {
+  async deliverThrownSignal(signalName: string, thrownBy: string | null, jobId: string): Promise<number> {
     const subs = await this.ctx.store.subscriptions.find('signal', signalName);
     const targets = new Map<string, string>();
     for (const s of subs) if (s.processInstanceId !== thrownBy && !targets.has(s.processInstanceId)) targets.set(s.processInstanceId, s.elementRef);
@@ -92,7 +100,7 @@ export class Messages {
     for (const [instanceId, elementRef] of targets) {
       if (await this.ctx.events.deliver(instanceId, 'signal', elementRef, {}, null)) delivered++;
     }
-    return delivered;
+    return delivered + (await this.starts.startBySignal(signalName, {}, null, jobId)).length;
   }
 
   /** One element per instance, only the instances this caller may drive. */

@@ -39,6 +39,81 @@ export function trimIds(xml: string): { xml: string; trimmed: string[] } {
   return { xml: out, trimmed };
 }
 
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+
+/**
+ * `source ="x"`, `name= "y"`: XML 1.0 allows white space around an attribute's `=` (`Eq ::= S?
+ * '=' S?`), Camunda 7 reads it, and saxen (bpmn-moddle's parser) refuses it. In the start tags of
+ * the text that is parsed, the blanks around `=` are moved after the value's closing quote (same
+ * length, so lines and columns of later messages still hold); attribute values, text, comments,
+ * CDATA sections and processing instructions are left as they are. The stored XML stays as deployed.
+ */
+export function joinAttributeEquals(xml: string): string {
+  let out = '';
+  let i = 0;
+  const n = xml.length;
+  const skipTo = (end: string, from: number) => {
+    const at = xml.indexOf(end, from);
+    return at === -1 ? n : at + end.length;
+  };
+  while (i < n) {
+    const lt = xml.indexOf('<', i);
+    if (lt === -1) break;
+    out += xml.slice(i, lt);
+    let end: number;
+    if (xml.startsWith('<!--', lt)) end = skipTo('-->', lt + 4);
+    else if (xml.startsWith('<![CDATA[', lt)) end = skipTo(']]>', lt + 9);
+    else if (xml.startsWith('<?', lt)) end = skipTo('?>', lt + 2);
+    else if (xml.startsWith('<!', lt) || xml.startsWith('</', lt)) end = skipTo('>', lt + 2);
+    else {
+      const tag = startTag(xml, lt);
+      out += tag.text;
+      i = tag.end;
+      continue;
+    }
+    out += xml.slice(lt, end);
+    i = end;
+  }
+  return out + xml.slice(i);
+}
+
+/** One start tag from `<` on, its `=` joined to the attribute names and values (see joinAttributeEquals). */
+function startTag(xml: string, lt: number): { text: string; end: number } {
+  let out = '<';
+  let i = lt + 1;
+  let moved = '';
+  while (i < xml.length) {
+    const c = xml[i] as string;
+    if (c === '"' || c === "'") {
+      const close = xml.indexOf(c, i + 1);
+      const stop = close === -1 ? xml.length : close + 1;
+      out += xml.slice(i, stop) + moved;
+      moved = '';
+      i = stop;
+      continue;
+    }
+    if (c === '>') return { text: out + moved + '>', end: i + 1 };
+    if (isBlank(c)) {
+      // Blanks before `=`, or between `=` and the quote, are held and put after the value.
+      let j = i;
+      while (j < xml.length && isBlank(xml[j])) j++;
+      const next = xml[j];
+      const afterEquals = out.endsWith('=');
+      if (next === '=' || (afterEquals && (next === '"' || next === "'"))) {
+        moved += xml.slice(i, j);
+        i = j;
+        continue;
+      }
+      out += xml.slice(i, j);
+      i = j;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return { text: out + moved, end: xml.length };
+}
+
 /** Pulls `line: n` / `column: n` out of a moddle-xml message, where it gives them. */
 export function lineAndColumn(message: string): { line?: number; column?: number } {
   const line = /line:\s*(\d+)/.exec(message)?.[1];

@@ -9,6 +9,7 @@ import {
   DEFINITIONS,
   executableByDefault,
   giveConnectorsIds,
+  hoistCompensationHandlers,
   javaDelegateProblem,
   list,
   loopCardinalityProblem,
@@ -16,7 +17,8 @@ import {
   SEQUENCE_FLOW,
   timerValueProblem,
 } from './elements';
-import { lineAndColumn, parseBpmnXml, trimIds } from './bpmn-parser';
+import { joinAttributeEquals, lineAndColumn, parseBpmnXml, trimIds } from './bpmn-parser';
+import { adaptForEngine } from './engine-load-adaptations';
 import type { DeployWarning } from './model-lint';
 import { firstLine, triageWarnings } from './moddle-warnings';
 
@@ -183,7 +185,7 @@ export async function compileDocument(xml: string): Promise<CompiledDocument> {
   let parsed: ParseResult;
   const warnings: DeployWarning[] = [];
   try {
-    const ids = trimIds(xml);
+    const ids = trimIds(joinAttributeEquals(xml));
     for (const id of ids.trimmed) warnings.push({ elementId: id, message: `the id <${id}> has blanks around it; they are ignored` });
     parsed = await parseBpmnXml(ids.xml);
   } catch (err) {
@@ -215,7 +217,16 @@ export async function compileDocument(xml: string): Promise<CompiledDocument> {
   await yieldToOthers();
   let sourceContext: unknown;
   try {
-    sourceContext = await loadIntoEngine(parsed);
+    // After the analysis, which sees the document as drawn; the engine gets the handlers at process level.
+    hoistCompensationHandlers(parsed);
+    // What the loader cannot read and the run does not need is set aside while it loads.
+    const adaptation = adaptForEngine(parsed, warnings);
+    try {
+      sourceContext = await loadIntoEngine(parsed);
+    } finally {
+      adaptation.restore();
+    }
+    adaptation.patch(sourceContext);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw invalid(`the engine cannot load the document: ${firstLine(message)}`, [{ message: firstLine(message) }], err);

@@ -25,13 +25,14 @@ export interface DeployResult {
 
 /**
  * Which processes of a document become definitions: executable ones with a none start event;
- * failing that, executable ones started by a message; failing that, every process (not startable).
+ * failing that, executable ones started by a message or a signal; failing that, every process
+ * (not startable).
  */
 export function selectDefinitions(doc: CompiledDocument): NewDefinition[] {
   const exec = doc.meta.processes.filter((p) => p.executable);
   const startable = exec.filter((p) => p.info.noneStart);
   if (startable.length) return startable.map((p) => ({ key: p.id, name: p.name, executable: true, startable: true, info: p.info }));
-  const byMessage = exec.filter((p) => p.info.messageStarts.length);
+  const byMessage = exec.filter((p) => p.info.messageStarts.length || p.info.signalStarts?.length);
   if (byMessage.length) return byMessage.map((p) => ({ key: p.id, name: p.name, executable: true, startable: false, info: p.info }));
   return doc.meta.processes.map((p) => ({ key: p.id, name: p.name, executable: p.executable, startable: false, info: p.info }));
 }

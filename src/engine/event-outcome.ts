@@ -41,7 +41,9 @@ export async function outcomeOf(runner: InstanceRunner, base: InstanceRecord, ct
   let engineState: unknown = snap.engineState;
   if (snap.failure) {
     const where = snap.failure.name === 'RunawayError' ? 'runaway' : 'engine-error';
-    incidents.push(newIncident(base, lastActivity(history), where, snap.failure.message, now));
+    // A failure that names its activity (a user task's expression) is the incident there.
+    const at = (snap.failure as { activityId?: unknown }).activityId;
+    incidents.push(newIncident(base, typeof at === 'string' ? at : lastActivity(history), where, snap.failure.message, now));
     engineState = isNew ? null : undefined;
   }
   if (snap.state !== 'running') {

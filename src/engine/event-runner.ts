@@ -27,7 +27,7 @@ import { CommitListeners, thrownSignalJobs } from './runner/commit-listeners';
 import { EngineCache } from './runner/engine-cache';
 import * as externalTaskEvents from './runner/external-task-events';
 import { attemptFor, type RetryDefaults } from './retry-policy';
-import type { CommittedInstance, EventOptions, EventRunnerOptions, RetryHow, RuntimeMetrics, StartHow, StartInput } from './event-types';
+import type { CommittedInstance, EventOptions, EventRunnerOptions, RetryHow, RuntimeMetrics, StartHow, StartInput, UnhandledBpmnError } from './event-types';
 
 export type { CommittedInstance, ConflictPolicy, EventRunnerOptions, RuntimeMetrics, StartHow, StartInput } from './event-types';
 import type { ServiceRegistry } from './service-registry';
@@ -41,6 +41,7 @@ export class EventRunner {
   private readonly engines: EngineCache;
   private readonly runnerOptions: RunnerOptions;
   private readonly retry: RetryDefaults;
+  private readonly unhandledBpmnError: UnhandledBpmnError;
   private readonly listeners = new CommitListeners();
   private readonly links: CallLinks;
   private readonly runEvent: externalTaskEvents.RunEvent = (instanceId, apply, opts) => this.run(instanceId, apply, opts);
@@ -63,6 +64,7 @@ export class EventRunner {
       serviceTimeoutMs: options.serviceTimeoutMs,
     };
     this.retry = { serviceRetries: options.serviceRetries, retryBackoffMs: options.retryBackoffMs };
+    this.unhandledBpmnError = options.unhandledBpmnError ?? 'end';
     this.links = new CallLinks({
       store,
       registry,
@@ -71,6 +73,7 @@ export class EventRunner {
       outcome: (runner, base) => this.outcome(runner, base, { serviceAttempt: 1, rewriteTimers: false }),
       recover: (row) => this.recover(row),
       evict: (id) => this.engines.evict(id),
+      unhandledBpmnError: this.unhandledBpmnError,
     });
   }
 
@@ -87,19 +90,25 @@ export class EventRunner {
     const startedAt = this.clock.now().toISOString();
     const runner = await InstanceRunner.start(definition, identity, variables, by, this.runnerOptions, {
       fireStartTimers: how.fireStartTimers ?? false,
-      awaitMessage: how.message !== undefined,
+      awaitMessage: how.message !== undefined || how.signal !== undefined,
+      ...(how.signal ? { signalStart: how.signal.activityId } : {}),
     });
     if (how.message && !runner.hasFailed) {
       await runner.deliver('message', how.message.messageId, how.message.variables, by);
       await runner.discardOtherStartEvents();
     }
+    if (how.signal && !runner.hasFailed) {
+      await runner.deliver('signal', how.signal.signalId, how.signal.variables, by);
+      await runner.discardOtherStartEvents();
+    }
+    this.refuseUnhandledError(runner, null);
     const base = newInstanceRow(id, definition.record, identity.businessKey, by, startedAt);
     // Call activities waiting now start their called instances, in this same transaction.
     const scope = new CallScope(id, by);
-    await this.links.startCalls(runner, base, scope, 0);
+    await this.linking(runner, scope, () => this.links.startCalls(runner, base, scope, 0));
     const outcome = await this.outcome(runner, base, { serviceAttempt: 1, rewriteTimers: false });
     scope.main = outcome;
-    await this.links.afterOutcome(runner, outcome, scope);
+    await this.linking(runner, scope, () => this.links.afterOutcome(runner, outcome, scope));
     if (scope.linked.length) outcome.linked = scope.linked;
     if (how.completeJobId) outcome.completeJobId = how.completeJobId;
     if (how.writes?.length) outcome.writes = how.writes;
@@ -324,6 +333,7 @@ export class EventRunner {
         // 3. apply the event and run until every token waits or ends
         try {
           await apply(runner);
+          this.refuseUnhandledError(runner, row.parentInstanceId);
         } catch (err) {
           // Nothing was committed; the engine may have moved on in memory, so drop it.
           void runner.dispose();
@@ -333,7 +343,7 @@ export class EventRunner {
         // answers its parent; children whose call activity is gone are cancelled — all linked.
         const scope = new CallScope(instanceId, null);
         const orphans = opts.retriedIncident ? await this.links.orphanCalls(runner, instanceId) : [];
-        await this.links.startCalls(runner, row, scope, 0, orphans);
+        await this.linking(runner, scope, () => this.links.startCalls(runner, row, scope, 0, orphans));
         // 4. one transaction, guarded by the version the event started from. Even when the event
         // itself found nothing to do (a timer fired already while the engine resumed), the resumed
         // state is committed: it may have moved.
@@ -348,7 +358,7 @@ export class EventRunner {
         );
         outcome.before = { state: row.state, waitingAt: row.waitingAt, openIncidents };
         scope.main = outcome;
-        await this.links.afterOutcome(runner, outcome, scope);
+        await this.linking(runner, scope, () => this.links.afterOutcome(runner, outcome, scope));
         if (scope.linked.length) outcome.linked = scope.linked;
         if (opts.completedTask) outcome.completedTask = opts.completedTask;
         if (opts.completedExternalTask) outcome.completedExternalTask = opts.completedExternalTask;
@@ -381,6 +391,24 @@ export class EventRunner {
     return result;
   }
 
+  /**
+   * With PROCFLOW_UNHANDLED_BPMN_ERROR=fail, an event in which the instance throws a BPMN error
+   * that nothing catches is refused and commits nothing, as Camunda 7 throws with
+   * enableExceptionsAfterUnhandledBpmnError. A called instance's error goes to its call activity
+   * instead (call-links.ts), so only an instance without a caller is refused here.
+   */
+  private refuseUnhandledError(runner: InstanceRunner, parentInstanceId: string | null | undefined): void {
+    if (this.unhandledBpmnError !== 'fail' || parentInstanceId) return;
+    const error = runner.uncaughtErrors()[0];
+    if (!error) return;
+    void runner.dispose();
+    const code = error.code ? ` (errorCode <${error.code}>)` : '';
+    throw new AppError(
+      'BPMN_ERROR_UNHANDLED',
+      `activity <${error.activityId}> of process instance <${runner.identity.id}> throws the BPMN error <${error.refId ?? error.message}>${code}, but no error handler catches it; nothing was changed`,
+    );
+  }
+
   private async recover(row: InstanceRecord | InstanceWithState): Promise<InstanceRunner> {
     const withState = 'engineState' in row ? row : await this.store.instances.getWithState(row.id);
     if (!withState?.engineState) throw new AppError('INSTANCE_ENDED', `process instance <${row.id}> has no state to resume`);
@@ -398,6 +426,20 @@ export class EventRunner {
     const { outcome, failure } = await outcomeOf(runner, base, { ...ctx, now: this.clock.now().toISOString(), retry: this.retry });
     if (failure) this.logger.warn('instance failed', { instance: base.id, definition: base.definitionKey, reason: failure.message });
     return outcome;
+  }
+
+  /**
+   * The work an event causes in linked instances; when it refuses the event (a called instance's
+   * BPMN error that nothing catches, under PROCFLOW_UNHANDLED_BPMN_ERROR=fail) nothing is committed.
+   */
+  private async linking(runner: InstanceRunner, scope: CallScope, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      void runner.dispose();
+      this.dropLinked(scope);
+      throw err;
+    }
   }
 
   /** The runners of an event's linked instances are dropped (their cached engines are stale now). */

@@ -8,7 +8,15 @@ export interface EventRunnerOptions extends RetryDefaults {
   budgetActivities: number;
   budgetMs: number;
   serviceTimeoutMs: number;
+  /**
+   * A BPMN error nothing catches: `end` (Camunda 7's default) ends the execution that threw it as
+   * a none end event would; `fail` (Camunda's enableExceptionsAfterUnhandledBpmnError) refuses the
+   * event with 422 BPMN_ERROR_UNHANDLED and commits nothing. Unset: `end`.
+   */
+  unhandledBpmnError?: UnhandledBpmnError;
 }
+
+export type UnhandledBpmnError = 'end' | 'fail';
 
 export interface RuntimeMetrics {
   onInstanceStarted?(definitionKey: string): void;
@@ -31,6 +39,8 @@ export interface StartInput {
 export interface StartHow {
   /** The instance starts at a message start event: deliver this message first. */
   message?: { messageId: string; variables: Record<string, unknown> };
+  /** The instance starts at this signal start event (and no other start event): deliver the signal first. */
+  signal?: { signalId: string; activityId: string; variables: Record<string, unknown> };
   /** A schedule fires the timer start event. */
   fireStartTimers?: boolean;
   /** The job this start carries out (deleted with the commit). */

@@ -10,6 +10,7 @@ type Node =
   | { k: 'id'; name: string }
   | { k: 'member'; obj: Node; prop: Node }
   | { k: 'call'; name: string; args: Node[] }
+  | { k: 'method'; obj: Node; name: string; args: Node[] }
   | { k: 'unary'; op: string; arg: Node }
   | { k: 'binary'; op: string; left: Node; right: Node }
   | { k: 'cond'; test: Node; then: Node; else: Node };
@@ -179,7 +180,8 @@ class Parser {
         const tok = this.next();
         if (tok.t !== 'id' && !(tok.t === 'op' && /^[a-z]+$/.test(tok.v))) throw this.error(`expected a property name at ${tok.pos}`);
         const name = tok.t === 'id' ? tok.v : (Object.keys(WORD_OPS).find((w) => WORD_OPS[w] === tok.v) ?? tok.v);
-        node = { k: 'member', obj: node, prop: { k: 'lit', v: name } };
+        if (this.isOp('(')) node = { k: 'method', obj: node, name, args: this.args() };
+        else node = { k: 'member', obj: node, prop: { k: 'lit', v: name } };
       } else if (this.isOp('[')) {
         this.next();
         const prop = this.ternary();
@@ -189,6 +191,18 @@ class Parser {
         return node;
       }
     }
+  }
+
+  /** `( a, b )` after a function or method name. */
+  private args(): Node[] {
+    this.expect('(');
+    const args: Node[] = [];
+    while (!this.isOp(')')) {
+      args.push(this.ternary());
+      if (!this.isOp(')')) this.expect(',');
+    }
+    this.expect(')');
+    return args;
   }
 
   private primary(): Node {
@@ -202,16 +216,7 @@ class Parser {
         if (tok.v === 'true') return { k: 'lit', v: true };
         if (tok.v === 'false') return { k: 'lit', v: false };
         if (tok.v === 'null' || tok.v === 'undefined') return { k: 'lit', v: null };
-        if (this.isOp('(')) {
-          this.next();
-          const args: Node[] = [];
-          while (!this.isOp(')')) {
-            args.push(this.ternary());
-            if (!this.isOp(')')) this.expect(',');
-          }
-          this.expect(')');
-          return { k: 'call', name: tok.v, args };
-        }
+        if (this.isOp('(')) return { k: 'call', name: tok.v, args: this.args() };
         return { k: 'id', name: tok.v };
       }
       case 'op':
@@ -263,9 +268,19 @@ function evaluate(node: Node, scope: Scope, fns: Functions): unknown {
     case 'member':
       return readProp(evaluate(node.obj, scope, fns), evaluate(node.prop, scope, fns));
     case 'call': {
-      const fn = fns[node.name];
-      if (!fn) throw new ExpressionError(`unknown function <${node.name}>`, node.name);
-      return fn(...node.args.map((a) => evaluate(a, scope, fns)));
+      const args = node.args.map((a) => evaluate(a, scope, fns));
+      const fn = Object.hasOwn(fns, node.name) ? fns[node.name] : undefined;
+      if (fn) return fn(...args);
+      if (node.name === 'getVariable') return scope(String(args[0]));
+      throw new ExpressionError(`unknown function <${node.name}>`, node.name);
+    }
+    case 'method': {
+      const args = node.args.map((a) => evaluate(a, scope, fns));
+      if (node.obj.k === 'id' && node.obj.name === 'execution') {
+        const handled = executionMethod(node.name, args, scope, fns);
+        if (handled !== NOT_HANDLED) return handled;
+      }
+      return callMethod(evaluate(node.obj, scope, fns), node.name, args, describeTarget(node.obj));
     }
     case 'unary': {
       const v = evaluate(node.arg, scope, fns);
@@ -307,6 +322,223 @@ function evaluate(node: Node, scope: Scope, fns: Functions): unknown {
     }
   }
   throw new ExpressionError('cannot evaluate expression', '');
+}
+
+// ----- method calls -----
+// Method calls, as Camunda modelers write them on JUEL values (`${name.toUpperCase()}`,
+// `${execution.getVariable('x')}`, `${items.size()}`): a fixed set per kind of value, read on the
+// JSON values procflow keeps. Nothing is looked up on the value itself, so no function of a
+// variable and no prototype is ever called.
+const NOT_HANDLED = Symbol('not handled');
+
+/** The function a host passes where an expression may set variables (script and expression tasks). */
+export const SET_VARIABLE = 'execution.setVariable';
+
+const STRING_METHODS = [
+  'toUpperCase',
+  'toLowerCase',
+  'trim',
+  'length',
+  'isEmpty',
+  'substring',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'indexOf',
+  'equals',
+  'equalsIgnoreCase',
+  'toString',
+];
+const LIST_METHODS = ['size', 'isEmpty', 'contains', 'get', 'indexOf', 'equals', 'toString'];
+const MAP_METHODS = ['get', 'containsKey', 'size', 'isEmpty', 'equals', 'toString'];
+const NUMBER_METHODS = ['intValue', 'longValue', 'doubleValue', 'equals', 'toString'];
+const EXECUTION_METHODS = ['getVariable', 'getVariableLocal', 'hasVariable', 'hasVariableLocal', 'setVariable', 'setVariableLocal'];
+
+/** Every method name an expression may call; besides these, JavaBean getters (`getName()`, `isVip()`) on objects. */
+export const METHOD_NAMES: ReadonlySet<string> = new Set([...STRING_METHODS, ...LIST_METHODS, ...MAP_METHODS, ...NUMBER_METHODS, ...EXECUTION_METHODS]);
+const GETTER = /^(get|is)([A-Z].*)$/;
+
+export function isKnownMethod(name: string): boolean {
+  return METHOD_NAMES.has(name) || GETTER.test(name);
+}
+
+function describeTarget(node: Node): string {
+  if (node.k === 'id') return `<${node.name}>`;
+  if (node.k === 'member' && node.prop.k === 'lit') return `<${describeTarget(node.obj).slice(1, -1)}.${String(node.prop.v)}>`;
+  return 'the value';
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'object') return 'map';
+  return typeof v;
+}
+
+function integer(v: unknown, method: string): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw new ExpressionError(`<${method}()> expects an integer argument, found <${String(v)}>`, method);
+  return n;
+}
+
+function text(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a && b && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return false;
+}
+
+/** `execution.getVariable('x')` and its kin, read from (or written to) the expression's variables. */
+function executionMethod(name: string, args: unknown[], scope: Scope, fns: Functions): unknown {
+  const variable = String(args[0]);
+  switch (name) {
+    case 'getVariable':
+    case 'getVariableLocal':
+      return scope(variable);
+    case 'hasVariable':
+    case 'hasVariableLocal':
+      return scope(variable) !== undefined;
+    case 'setVariable':
+    case 'setVariableLocal': {
+      const set = Object.hasOwn(fns, SET_VARIABLE) ? fns[SET_VARIABLE] : undefined;
+      if (!set) throw new ExpressionError(`<execution.${name}()> sets variables only in a script task or a camunda:expression task`, name);
+      set(variable, args[1]);
+      return null;
+    }
+    default:
+      return NOT_HANDLED;
+  }
+}
+
+function stringMethod(s: string, name: string, args: unknown[]): unknown {
+  switch (name) {
+    case 'toUpperCase':
+      return s.toUpperCase();
+    case 'toLowerCase':
+      return s.toLowerCase();
+    case 'trim':
+      return s.trim();
+    case 'length':
+      return s.length;
+    case 'isEmpty':
+      return s.length === 0;
+    case 'substring': {
+      const begin = integer(args[0], name);
+      const end = args.length > 1 ? integer(args[1], name) : s.length;
+      if (begin < 0 || end > s.length || begin > end)
+        throw new ExpressionError(`<substring(${begin}, ${end})> is out of range for a text of length ${s.length}`, name);
+      return s.substring(begin, end);
+    }
+    case 'contains':
+      return s.includes(text(args[0]));
+    case 'startsWith':
+      return s.startsWith(text(args[0]));
+    case 'endsWith':
+      return s.endsWith(text(args[0]));
+    case 'indexOf':
+      return s.indexOf(text(args[0]));
+    case 'equals':
+      return s === args[0];
+    case 'equalsIgnoreCase':
+      return typeof args[0] === 'string' && s.toLowerCase() === args[0].toLowerCase();
+    case 'toString':
+      return s;
+  }
+  return NOT_HANDLED;
+}
+
+function listMethod(list: unknown[], name: string, args: unknown[]): unknown {
+  switch (name) {
+    case 'size':
+      return list.length;
+    case 'isEmpty':
+      return list.length === 0;
+    case 'contains':
+      return list.some((item) => sameValue(item, args[0]));
+    case 'indexOf':
+      return list.findIndex((item) => sameValue(item, args[0]));
+    case 'get': {
+      const i = integer(args[0], name);
+      if (i < 0 || i >= list.length) throw new ExpressionError(`<get(${i})> is out of range for a list of size ${list.length}`, name);
+      return list[i];
+    }
+    case 'equals':
+      return sameValue(list, args[0]);
+    case 'toString':
+      return JSON.stringify(list);
+  }
+  return NOT_HANDLED;
+}
+
+function mapMethod(map: Record<string, unknown>, name: string, args: unknown[]): unknown {
+  const own = (key: string) => Object.prototype.hasOwnProperty.call(map, key) && !FORBIDDEN_PROPS.has(key);
+  switch (name) {
+    case 'get':
+      return own(String(args[0])) ? map[String(args[0])] : null;
+    case 'containsKey':
+      return own(String(args[0]));
+    case 'size':
+      return Object.keys(map).length;
+    case 'isEmpty':
+      return Object.keys(map).length === 0;
+    case 'equals':
+      return sameValue(map, args[0]);
+    case 'toString':
+      return JSON.stringify(map);
+  }
+  // A JavaBean getter reads the property: `getName()` is `name`, `isVip()` is `vip`.
+  const getter = args.length === 0 ? GETTER.exec(name) : null;
+  if (getter) {
+    const rest = getter[2] as string;
+    const prop = rest.charAt(0).toLowerCase() + rest.slice(1);
+    if (own(prop)) {
+      const v = map[prop];
+      return typeof v === 'function' ? NOT_HANDLED : v;
+    }
+    if (own(rest)) return map[rest];
+    return null;
+  }
+  return NOT_HANDLED;
+}
+
+function scalarMethod(v: number | boolean, name: string, args: unknown[]): unknown {
+  switch (name) {
+    case 'equals':
+      return v === args[0];
+    case 'toString':
+      return String(v);
+  }
+  if (typeof v !== 'number') return NOT_HANDLED;
+  switch (name) {
+    case 'intValue':
+    case 'longValue':
+      return Math.trunc(v);
+    case 'doubleValue':
+      return v;
+  }
+  return NOT_HANDLED;
+}
+
+function callMethod(target: unknown, name: string, args: unknown[], what: string): unknown {
+  if (target === null || target === undefined) {
+    throw new ExpressionError(`cannot call <${name}()> on ${what}: it is ${target === null ? 'null' : 'not set'}`, name);
+  }
+  let result: unknown = NOT_HANDLED;
+  if (typeof target === 'string') result = stringMethod(target, name, args);
+  else if (Array.isArray(target)) result = listMethod(target, name, args);
+  else if (typeof target === 'number' || typeof target === 'boolean') result = scalarMethod(target, name, args);
+  else if (typeof target === 'object') result = mapMethod(target as Record<string, unknown>, name, args);
+  if (result === NOT_HANDLED) {
+    throw new ExpressionError(
+      `<${name}()> is not a method procflow's expressions can call on ${what} (a ${kindOf(target)}); see "Expressions" in docs/modelling.md`,
+      name,
+    );
+  }
+  return result;
 }
 
 const cache = new Map<string, Node>();

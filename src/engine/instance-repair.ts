@@ -60,9 +60,11 @@ export function deleteVariable(runner: InstanceRunner, name: string): void {
 }
 
 /**
- * Conditional events waiting now (boundary, intermediate catch, event sub-process start) look at
- * their conditions again: bpmn-elements' ConditionalEventDefinition evaluates on a signal, and
- * goes on waiting when the condition is false. Answers how many were asked.
+ * Conditional events waiting now (boundary, intermediate catch) look at their conditions again:
+ * bpmn-elements' ConditionalEventDefinition evaluates on a signal, and goes on waiting when the
+ * condition is false. Then the conditional start events of event sub-processes whose scope runs
+ * are evaluated (InstanceRunner#startConditionalEventSubProcesses). Answers how many were asked
+ * or started.
  */
 export async function reevaluateConditions(runner: InstanceRunner, actor: string | null): Promise<number> {
   const waiting = runner.postponed().filter(isConditional);
@@ -70,7 +72,9 @@ export async function reevaluateConditions(runner: InstanceRunner, actor: string
     // The runner's signal of one waiting execution (guarded and run until every token waits again).
     if (runner.postponed().some((a) => a.content.executionId === api.content.executionId)) await runner.completeUserTask(api.content.executionId, {}, actor);
   }
-  return waiting.length;
+  // An event sub-process with a conditional start does not run until it starts: nothing of it waits.
+  const started = await runner.startConditionalEventSubProcesses(actor);
+  return waiting.length + started;
 }
 
 /** The activities waiting now, for an answer that says what could be triggered. */

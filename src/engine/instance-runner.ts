@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { Clock } from './clock';
 import type { RuntimeDefinition } from './definition-registry';
-import { createEngineExpressions } from './engine-expressions';
+import { createEngineExpressions, expressionFunctions, scopeOf } from './engine-expressions';
+import { resolveTemplate } from './expression-evaluator';
 import {
   bpmnErrorFor,
   expressionTasks,
@@ -18,13 +19,21 @@ import {
   LoopCounts,
   passThroughManualTasks,
   quartzCronTimers,
+  dueTimersAsJobs,
+  everyTakenFlow,
+  rearmNonInterruptingBoundaries,
   collectThrownSignals,
+  compensationEvents,
+  Compensations,
+  type CompensationState,
+  catchAllErrorStarts,
   EventSubProcessTimers,
   EventSubProcessInterruptions,
   eventSubProcessStarts,
-  refusingScripts,
+  juelScripts,
   ServiceTasks,
   startEventsNotTaken,
+  skipStartEvents,
   startOnlyProcess,
   waitingActivities,
   waitsForMessage,
@@ -73,6 +82,7 @@ export class InstanceRunner {
   private readonly timers: HostTimers;
   private readonly services: ServiceTasks;
   private readonly calls: CallWaits;
+  private readonly compensations: Compensations;
   private readonly callIncidents: Array<{ activityId: string; message: string }> = [];
   private actor: string | null = null;
   variables: Record<string, unknown>;
@@ -85,6 +95,7 @@ export class InstanceRunner {
     readonly identity: InstanceIdentity,
     private readonly options: RunnerOptions,
     variables: Record<string, unknown>,
+    skippedStarts?: (startEventId: string) => boolean,
   ) {
     this.variables = { ...variables };
     const state = this.state;
@@ -104,11 +115,25 @@ export class InstanceRunner {
     const processId = definition.record.info.processId;
     const setVariables = (scope: Record<string, unknown>, vars: Record<string, unknown>) => this.mergeVariables(scope, vars);
     const loopCounts = new LoopCounts();
+    this.compensations = new Compensations(definition.activities, {
+      runHandler: (handlerId) => this.runCompensationHandler(handlerId),
+      completeThrow: (executionId) =>
+        this.postponed()
+          .find((a) => a.content.executionId === executionId)
+          ?.sendApiMessage?.('compensated'),
+      // After the engine callback that asked: the engine is not re-entered from inside its broker.
+      later: (fn) => {
+        state.eventCount++;
+        queueMicrotask(() => {
+          if (!state.detached) state.callSafely(fn);
+        });
+      },
+    });
     this.engine = new Engine({
       name: identity.id,
       sourceContext: definition.sourceContext as never,
       expressions: loopScopedExpressions(createEngineExpressions(options.clock), loopCounts),
-      scripts: refusingScripts,
+      scripts: juelScripts({ clock: options.clock, instance: identity, setVariables, callSafely: (fn) => state.callSafely(fn) }),
       timers: this.timers.engineOption(),
       extensions: {
         procflow: this.services.extension,
@@ -125,14 +150,32 @@ export class InstanceRunner {
           },
         }),
         procflowManualTasks: passThroughManualTasks,
+        procflowCatchAllErrorStarts: catchAllErrorStarts,
         procflowCronTimers: quartzCronTimers(options.clock),
+        ...(this.compensations.used ? { procflowCompensation: compensationEvents({ compensations: () => this.compensations }) } : {}),
+        procflowDueTimers: dueTimersAsJobs,
+        procflowBoundaryRearm: rearmNonInterruptingBoundaries,
+        procflowEveryTakenFlow: everyTakenFlow,
         procflowLoops: loopGuard(() => {
           if (!state.detached) this.budget.countActivity();
         }, loopCounts),
         ...(processId ? { procflowStartOnly: startOnlyProcess(processId) } : {}),
+        ...(processId && skippedStarts ? { procflowSkipStarts: skipStartEvents(processId, skippedStarts) } : {}),
       },
     } as never);
-    this.thrownSignals = collectThrownSignals(this.listener, definition.activities, state);
+    this.thrownSignals = collectThrownSignals(this.listener, definition.activities, state, (name, api) => {
+      // A thrown signal's name with an expression is sent under its value, as a catch event's is subscribed.
+      try {
+        const value = resolveTemplate(
+          name,
+          scopeOf({ environment: { variables: { ...this.variables, ...api.environment.variables } } }),
+          expressionFunctions(options.clock),
+        );
+        return value === undefined || value === null ? name : String(value);
+      } catch {
+        return name;
+      }
+    });
     this.interruptions = new EventSubProcessInterruptions(this.listener, definition.activities, state);
     this.eventSubProcessTimers = new EventSubProcessTimers({
       execution: () => (this.state.ended ? null : (this.engine.execution as never)),
@@ -142,6 +185,7 @@ export class InstanceRunner {
       instanceId: identity.id,
     });
     this.engine.on('end', () => (state.ended = true));
+    if (this.compensations.used) this.listener.on('activity.end', (api: Parameters<Compensations['onEnd']>[0]) => this.compensations.onEnd(api));
     this.engine.on('error', (err: unknown) => (state.failure ??= err instanceof Error ? err : new Error(String(err))));
     this.calls = new CallWaits(this.listener, state, (activityId) => definition.activities.get(activityId)?.escalationCode);
     recordHistory({
@@ -163,9 +207,13 @@ export class InstanceRunner {
     variables: Record<string, unknown>,
     actor: string | null,
     options: RunnerOptions,
-    how: { fireStartTimers?: boolean; awaitMessage?: boolean } = {},
+    how: { fireStartTimers?: boolean; awaitMessage?: boolean; signalStart?: string } = {},
   ): Promise<InstanceRunner> {
-    const runner = new InstanceRunner(definition, identity, options, variables);
+    // Started by a signal: at that signal start event only; else at no signal start event (see skipStartEvents).
+    const signalStarts = new Set((definition.record.info.signalStarts ?? []).map((s) => s.activityId));
+    const skipped =
+      how.signalStart !== undefined ? (id: string) => id !== how.signalStart : signalStarts.size ? (id: string) => signalStarts.has(id) : undefined;
+    const runner = new InstanceRunner(definition, identity, options, variables, skipped);
     const startedAt = options.clock.now().getTime();
     // A schedule fires the timer start event, unless a none start event already starts the instance.
     runner.timers.fireStartTimers = (how.fireStartTimers ?? false) && !definition.record.info.noneStart;
@@ -177,6 +225,8 @@ export class InstanceRunner {
     await runner.settle();
     if (!runner.state.ended && !runner.hasFailed) runner.eventSubProcessTimers.arm(startedAt);
     if (!how.awaitMessage) await runner.discardOtherStartEvents();
+    // A conditional event sub-process whose condition holds from the start runs at once, as Camunda 7 evaluates it when its scope begins.
+    if (!runner.state.ended && !runner.hasFailed) await runner.startConditionalEventSubProcesses(actor);
     return runner;
   }
 
@@ -205,6 +255,7 @@ export class InstanceRunner {
     // A resume re-emits the waits of open activities: those are not history. What really moves
     // (an overdue timer firing, a service re-run) is.
     runner.state.resuming = true;
+    runner.compensations.restore((engineState as { procflowCompensation?: CompensationState } | null)?.procflowCompensation);
     await runner.state.guard(async () => {
       runner.engine.recover(engineState);
       await runner.engine.resume({ listener: runner.listener });
@@ -307,13 +358,45 @@ export class InstanceRunner {
     for (const api of waiting) this.mergeVariables(api.owner.environment.variables, variables);
     if (starts.length) this.mergeVariables({}, variables);
     await this.state.guard(() => {
-      for (const start of starts) start.run();
-      const execution = this.engine.execution as unknown as { signal(m: unknown): void };
-      execution.signal({ id: elementRef, ...variables });
+      let signalled = true;
+      for (const start of starts) signalled = start.deliver({ ...variables }) && signalled;
+      if (waiting.length || !signalled) {
+        const execution = this.engine.execution as unknown as { signal(m: unknown): void };
+        execution.signal({ id: elementRef, ...variables });
+      }
       return Promise.resolve();
     });
     await this.settle();
     return true;
+  }
+
+  /**
+   * Conditional start events of event sub-processes whose scope runs: each whose condition holds
+   * now starts its event sub-process (interrupting its scope if it interrupts), as Camunda 7 does
+   * when a variable is set. Answers how many started.
+   */
+  async startConditionalEventSubProcesses(actor: string | null): Promise<number> {
+    const execution = this.state.ended ? null : (this.engine.execution as never);
+    const fns = expressionFunctions(this.options.clock);
+    const holds = (condition: string, variables: Record<string, unknown>): boolean => {
+      try {
+        return Boolean(resolveTemplate(condition, scopeOf({ environment: { variables } }), fns));
+      } catch {
+        // A condition that cannot be evaluated yet (a variable it reads is missing) does not hold.
+        return false;
+      }
+    };
+    const starts = eventSubProcessStarts(execution, this.definition.activities, this.definition.record.info.processId).filter(
+      (s) => s.meta.condition !== undefined && !s.running && holds(s.meta.condition, { ...this.variables, ...s.variables }),
+    );
+    if (!starts.length) return 0;
+    this.beginEvent(actor);
+    await this.state.guard(() => {
+      for (const start of starts) start.run();
+      return Promise.resolve();
+    });
+    await this.settle();
+    return starts.length;
   }
 
   /** Fires every captured engine timer that is due by the service clock. */
@@ -342,6 +425,11 @@ export class InstanceRunner {
   /** Every call activity (or iteration) waiting now, by execution id. */
   callWaits(): CallWait[] {
     return this.hasFailed || this.state.ended ? [] : this.calls.all();
+  }
+
+  /** BPMN errors this instance threw in this event and nothing inside it caught (an error end event, a throw event). */
+  uncaughtErrors(): Thrown[] {
+    return this.calls.uncaughtErrors();
   }
 
   /** Errors and escalations this instance threw and did not catch, since the last take. */
@@ -426,6 +514,8 @@ export class InstanceRunner {
       timers: this.timers,
       services: this.services,
       postponed: () => this.postponed(),
+      waitedNow: () => new Set(this.history.flatMap((h) => (h.event === 'wait' && h.activityId ? [h.activityId] : []))),
+      compensation: () => this.compensations.state(),
     });
   }
 
@@ -449,6 +539,19 @@ export class InstanceRunner {
 
   // ----- internals -----
 
+  /** Starts a compensation handler, a direct child of the running process (see hoistCompensationHandlers). */
+  private runCompensationHandler(handlerId: string): boolean {
+    type Runnable = { isRunning?: boolean; run(): void };
+    type Running = { definitions: Array<{ getRunningProcesses(): Array<{ id: string; getActivityById(id: string): Runnable | undefined }> }> };
+    const execution = this.state.ended ? null : (this.engine.execution as unknown as Running | null);
+    const processId = this.definition.activities.get(handlerId)?.processId;
+    const process = execution?.definitions.flatMap((d) => d.getRunningProcesses()).find((p) => p.id === processId);
+    const activity = process?.getActivityById(handlerId);
+    if (!activity || activity.isRunning) return false;
+    activity.run();
+    return true;
+  }
+
   private now(): string {
     return this.options.clock.now().toISOString();
   }
@@ -463,7 +566,7 @@ export class InstanceRunner {
   }
 
   private async settle(): Promise<void> {
-    const parts = { state: this.state, inflight: this.services.inflight, timers: this.timers, clock: this.options.clock, budget: this.budget };
+    const parts = { state: this.state, inflight: this.services.inflight, timers: this.timers, budget: this.budget };
     await settle(parts);
     // An interrupting event sub-process started: the rest of its scope ends, then the event runs on.
     while (this.interruptions.waiting && !this.state.ended && !this.state.failure) {

@@ -179,7 +179,9 @@ class Lint {
   private verdict(entry: SupportEntry, el: Element, attribute: string, value: unknown, elementLevel: boolean): boolean {
     let support = entry.support;
     let note = entry.note;
-    if (entry.values && !entry.values.includes(String(value).trim())) {
+    const given = String(value).trim();
+    const same = (v: string) => (entry.ignoreCase ? v.toLowerCase() === given.toLowerCase() : v === given);
+    if (entry.values && !entry.values.some(same)) {
       support = entry.otherValues?.support ?? 'ignored';
       note = entry.otherValues?.note ?? note;
     }

@@ -22,6 +22,8 @@ export interface SupportEntry {
   note: string;
   /** Only these values are supported; any other value is `otherValues`. */
   values?: readonly string[];
+  /** `values` match in any case (`juel`, `JUEL`). */
+  ignoreCase?: boolean;
   otherValues?: { support: Exclude<Support, 'supported' | 'descriptive'>; note: string };
 }
 
@@ -45,6 +47,7 @@ const SERVICE_LIKE = ['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTas
 const ASYNC_NOTE =
   'no job is made: the element runs in the same event and transaction as the step that reached it, and a failure there is an incident of that event';
 const NOT_A_SCRIPT = 'procflow runs no scripts from models';
+const JUEL = { values: ['juel'], ignoreCase: true } as const;
 
 /** Every element type and attribute procflow has a word for; anything else is reported as not listed. */
 export const SUPPORT_TABLE: readonly SupportEntry[] = [
@@ -56,7 +59,11 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el('bpmn:MessageFlow', 'supported', 'delivers a message from one pool to another in the same instance'),
   el('bpmn:LaneSet', 'supported', 'lanes of a process'),
   el('bpmn:Lane', 'supported', 'a user task without candidate groups is offered to the group named as its lane (lower-cased)'),
-  el('bpmn:SequenceFlow', 'supported', 'as bpmn-engine; conditions are Camunda expressions'),
+  el(
+    'bpmn:SequenceFlow',
+    'supported',
+    'as bpmn-engine; conditions are Camunda expressions; several flows from one activity to the same target each carry a token (not into a parallel or inclusive join). An activity reached by a second token while it runs runs that token after the first (bpmn-elements runs one token of an activity at a time; Camunda 7 runs them side by side)',
+  ),
   el('bpmn:ExtensionElements', 'descriptive', 'the container of Camunda extensions; each one is checked on its own'),
   el('bpmn:Documentation', 'descriptive', 'shown nowhere, executed never'),
   el('bpmn:TextAnnotation', 'descriptive', 'a note on the diagram'),
@@ -74,21 +81,46 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el('bpmn:Error', 'supported', 'matched by its errorCode'),
   el('bpmn:Escalation', 'supported', 'matched by its escalationCode'),
   // Events.
-  el('bpmn:StartEvent', 'supported', 'none, message and timer start events (see "What a definition is")'),
-  el('bpmn:EndEvent', 'supported', 'as bpmn-engine; signal, error, escalation and terminate end events included'),
+  el('bpmn:StartEvent', 'supported', 'none, message, signal and timer start events (see "What a definition is")'),
+  el('bpmn:EndEvent', 'supported', 'as bpmn-engine; signal, error, escalation, compensation and terminate end events included'),
   el('bpmn:IntermediateCatchEvent', 'supported', 'message, timer, signal, conditional, link; without a definition it waits for an operator trigger'),
-  el('bpmn:IntermediateThrowEvent', 'supported', 'none, signal (to every waiting instance), escalation, link'),
-  el('bpmn:BoundaryEvent', 'supported', 'timer, message, signal, error, escalation, conditional; interrupting or not'),
+  el('bpmn:IntermediateThrowEvent', 'supported', 'none, signal (to every waiting instance and signal start event), escalation, compensation, link'),
+  el(
+    'bpmn:BoundaryEvent',
+    'supported',
+    'timer, message, signal, error, escalation, conditional, compensation; interrupting or not. A non-interrupting message or signal boundary catches every message or signal while its activity runs (also across restarts), a non-interrupting timer cycle each time it is due',
+  ),
   el('bpmn:MessageEventDefinition', 'supported', 'a message subscription (catch) or a message (throw)'),
-  el('bpmn:TimerEventDefinition', 'supported', 'a durable job on the service clock'),
-  el('bpmn:SignalEventDefinition', 'supported', 'a signal subscription, or a broadcast to every waiting instance'),
-  el('bpmn:ErrorEventDefinition', 'supported', 'a BPMN error thrown or caught by its errorCode'),
+  el(
+    'bpmn:TimerEventDefinition',
+    'supported',
+    'a durable job on the service clock, also when it is due at once (PT0S, a date passed): it fires when the job executor runs it, not in the event that reached it',
+  ),
+  el(
+    'bpmn:SignalEventDefinition',
+    'supported',
+    'a signal subscription (on a start event: a new instance per signal), or a broadcast to every waiting instance and signal start event',
+  ),
+  el(
+    'bpmn:ErrorEventDefinition',
+    'supported',
+    'a BPMN error thrown or caught by its errorCode; the innermost handler catches it (an error event sub-process of the scope of the throw before the boundary events of that scope); an error start event without errorRef catches any error no other event sub-process of its scope names; an error nothing catches ends the execution that threw it, as in Camunda 7 (PROCFLOW_UNHANDLED_BPMN_ERROR=fail refuses the event instead with 422 BPMN_ERROR_UNHANDLED)',
+  ),
   el('bpmn:EscalationEventDefinition', 'supported', 'an escalation thrown or caught by its escalationCode'),
-  el('bpmn:ConditionalEventDefinition', 'partly', 'a conditional start event of an event sub-process is not evaluated', { on: ['bpmn:StartEvent'] }),
+  el(
+    'bpmn:ConditionalEventDefinition',
+    'partly',
+    'a conditional start event of an event sub-process is evaluated while its scope runs: as the instance starts and whenever a variable is set or deleted over the API, not when a task, a service or a mapping sets one, nor when a sub-process holding it begins; a non-interrupting one does not start again while its previous run is still going',
+    { on: ['bpmn:StartEvent'] },
+  ),
   el('bpmn:ConditionalEventDefinition', 'supported', 'evaluated when the event is reached and whenever a variable is set or deleted over the API'),
   el('bpmn:TerminateEventDefinition', 'supported', 'ends the whole instance, as bpmn-engine'),
   el('bpmn:LinkEventDefinition', 'supported', 'a link throw continues at the link catch of the same name, as bpmn-engine'),
-  el('bpmn:CompensateEventDefinition', 'partly', 'run by bpmn-engine as it comes; procflow adds nothing to compensation and does not test it'),
+  el(
+    'bpmn:CompensateEventDefinition',
+    'partly',
+    'a compensation boundary event records its activity when it completes (kept with the instance state, so across restarts); a compensation throw or end event runs the handlers of what completed in its scope, sub-processes included, newest first, and waits for them. Not done: compensation event sub-processes are not started by it; a multi-instance activity is compensated once, not once per instance; a handler of an activity inside a sub-process runs at process level and sees the process variables, not those of the sub-process; inside a transaction compensation is left to bpmn-engine',
+  ),
   el('bpmn:CancelEventDefinition', 'partly', 'run by bpmn-engine as it comes (transactions); procflow does not test it'),
   // Activities.
   el('bpmn:Task', 'supported', 'passes through at once'),
@@ -98,9 +130,13 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el('bpmn:SendTask', 'supported', 'as a service task (camunda:topic or camunda:expression)'),
   el('bpmn:BusinessRuleTask', 'partly', 'as a service task (camunda:topic or camunda:expression); DMN decisions are not evaluated'),
   el('bpmn:ReceiveTask', 'supported', 'a message subscription; without a message it waits for an operator trigger'),
-  el('bpmn:ScriptTask', 'ignored', `the script is not run (${NOT_A_SCRIPT}): the instance fails with an incident when it reaches the task`),
+  el('bpmn:ScriptTask', 'supported', 'a juel script (one expression) is evaluated by procflow’s safe evaluator; other script formats: see bpmn:scriptFormat'),
   el('bpmn:CallActivity', 'supported', 'starts the called process as an instance of its own'),
-  el('bpmn:SubProcess', 'supported', 'embedded and event sub-processes, as bpmn-engine, with host timers for event sub-process timer starts'),
+  el(
+    'bpmn:SubProcess',
+    'supported',
+    'embedded and event sub-processes, as bpmn-engine; event sub-processes are also started by timers (host timers), messages and signals from outside, conditions and catch-all error start events',
+  ),
   el('bpmn:Transaction', 'partly', 'run by bpmn-engine as a sub-process with cancel events; procflow does not test it'),
   el('bpmn:MultiInstanceLoopCharacteristics', 'supported', 'parallel and sequential, by cardinality or collection; at most 10,000 iterations'),
   el('bpmn:StandardLoopCharacteristics', 'supported', 'as bpmn-engine: loopCondition, loopMaximum, testBefore'),
@@ -109,10 +145,18 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el('bpmn:ResourceAssignmentExpression', 'supported', 'the expression of a potential owner or performer'),
   el('bpmn:Performer', 'ignored', 'no one is assigned by it; use potentialOwner, humanPerformer or camunda:assignee'),
   // Gateways.
-  el('bpmn:ExclusiveGateway', 'supported', 'as bpmn-engine; no true condition and no default flow gives an incident'),
+  el(
+    'bpmn:ExclusiveGateway',
+    'supported',
+    'as bpmn-engine; a merge passes on every token that reaches it; no true condition and no default flow gives an incident',
+  ),
   el('bpmn:ParallelGateway', 'supported', 'as bpmn-engine'),
   el('bpmn:InclusiveGateway', 'supported', 'as bpmn-engine'),
-  el('bpmn:EventBasedGateway', 'supported', 'as bpmn-engine: the first of its events to arrive wins'),
+  el(
+    'bpmn:EventBasedGateway',
+    'supported',
+    'as bpmn-engine: the first of its events to arrive wins; a timer due at once is a job, so a message or signal that comes before the job runs wins',
+  ),
   // Data: procflow keeps process variables only.
   el('bpmn:DataObject', 'ignored', 'holds no value in procflow: tasks read and write process variables'),
   el('bpmn:DataObjectReference', 'ignored', 'holds no value in procflow: tasks read and write process variables'),
@@ -125,8 +169,8 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el('bpmn:Interface', 'ignored', 'no operation of it is called'),
   el('bpmn:Operation', 'ignored', 'not called'),
   el('bpmn:Import', 'ignored', 'the imported document is not read'),
-  el('bpmn:GlobalTask', 'refused', 'bpmn-engine cannot load it: 400 BPMN_INVALID'),
-  el('bpmn:GlobalUserTask', 'refused', 'bpmn-engine cannot load it: 400 BPMN_INVALID'),
+  el('bpmn:GlobalTask', 'ignored', 'not executed: set aside when the engine loads the document; a call activity naming it finds no process (an incident)'),
+  el('bpmn:GlobalUserTask', 'ignored', 'not executed: set aside when the engine loads the document; a call activity naming it finds no process (an incident)'),
   // Camunda extension elements.
   el('camunda:FormData', 'supported', 'the form of a user task or start event; completion values are validated'),
   el('camunda:FormField', 'supported', 'a form field: id, label, type, defaultValue, enum values, the required constraint'),
@@ -139,7 +183,11 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el('camunda:List', 'supported', 'a list value of a parameter'),
   el('camunda:Map', 'supported', 'a map value of a parameter'),
   el('camunda:Entry', 'supported', 'an entry of a map value'),
-  el('camunda:Script', 'ignored', `the script is not run (${NOT_A_SCRIPT}): the instance fails with an incident when the parameter is evaluated`),
+  el(
+    'camunda:Script',
+    'supported',
+    'a juel script (one expression) of a parameter is evaluated by procflow’s safe evaluator; other script formats: see camunda:scriptFormat',
+  ),
   el('camunda:In', 'supported', 'variables passed to a called instance'),
   el('camunda:Out', 'supported', 'variables passed back from a called instance'),
   el('camunda:FailedJobRetryTimeCycle', 'supported', 'retry count and interval of a failing handler (`R5/PT5M`)', { on: SERVICE_LIKE }),
@@ -215,7 +263,7 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
     'bpmn:isForCompensation',
     ['bpmn:Activity'],
     'partly',
-    'run by bpmn-engine only when compensation is thrown in the same instance; procflow does not test compensation',
+    'a compensation handler, run only when compensation reaches the activity whose compensation boundary event its association comes from (a handler no association leads to never runs); what compensation does not do: bpmn:CompensateEventDefinition',
   ),
   at('bpmn:startQuantity', ['bpmn:Activity'], 'ignored', 'the activity starts on one token, as if 1'),
   at('bpmn:completionQuantity', ['bpmn:Activity'], 'ignored', 'the activity gives one token to each outgoing flow, as if 1'),
@@ -265,6 +313,23 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   at('camunda:topic', SERVICE_LIKE, 'supported', 'the handler or external worker topic'),
   at('camunda:expression', SERVICE_LIKE, 'supported', 'evaluated when the task runs'),
   at('camunda:resultVariable', SERVICE_LIKE, 'supported', 'the variable the expression’s value goes to'),
+  // Script tasks.
+  at('bpmn:scriptFormat', ['bpmn:ScriptTask'], 'supported', 'juel, in any case: the script is one expression', {
+    ...JUEL,
+    otherValues: { support: 'ignored', note: `the script is not run (${NOT_A_SCRIPT}): the instance fails with an incident when it reaches the task` },
+  }),
+  at('bpmn:script', ['bpmn:ScriptTask'], 'supported', 'the juel expression (`${…}`, `#{…}` or literal text) evaluated when the task runs'),
+  at('camunda:resultVariable', ['bpmn:ScriptTask'], 'supported', 'the variable the script’s value goes to'),
+  at(
+    'camunda:resource',
+    ['bpmn:ScriptTask', 'camunda:Script'],
+    'ignored',
+    'no external script is read: a script with no text of its own fails with an incident when it runs',
+  ),
+  at('camunda:scriptFormat', ['camunda:Script'], 'supported', 'juel, in any case: the script is one expression', {
+    ...JUEL,
+    otherValues: { support: 'ignored', note: `the script is not run (${NOT_A_SCRIPT}): the instance fails with an incident when the parameter is evaluated` },
+  }),
   at('camunda:class', undefined, 'refused', 'procflow runs no Java: 400 BPMN_INVALID naming the element'),
   at('camunda:delegateExpression', undefined, 'refused', 'procflow runs no Java: 400 BPMN_INVALID naming the element'),
   at('camunda:decisionRef', ['bpmn:BusinessRuleTask'], 'ignored', 'no DMN decision is evaluated'),
@@ -319,8 +384,16 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   at('bpmn:name', ['bpmn:LinkEventDefinition'], 'supported', 'links a throw to its catch'),
   at('bpmn:source', ['bpmn:LinkEventDefinition'], 'descriptive', 'links are matched by name'),
   at('bpmn:target', ['bpmn:LinkEventDefinition'], 'descriptive', 'links are matched by name'),
-  at('bpmn:activityRef', ['bpmn:CompensateEventDefinition'], 'partly', 'as bpmn-engine; procflow does not test compensation'),
-  at('bpmn:waitForCompletion', ['bpmn:CompensateEventDefinition'], 'partly', 'as bpmn-engine; procflow does not test compensation'),
+  at(
+    'bpmn:activityRef',
+    ['bpmn:CompensateEventDefinition'],
+    'supported',
+    'compensates only that activity, or that sub-process and what completed in it; without it, the whole scope of the event',
+  ),
+  at('bpmn:waitForCompletion', ['bpmn:CompensateEventDefinition'], 'supported', 'true (the default): the event waits until every handler has ended', {
+    values: ['true'],
+    otherValues: { support: 'ignored', note: 'false is not supported, as in Camunda 7: the event still waits for its handlers' },
+  }),
   at('camunda:errorCodeVariable', ['bpmn:ErrorEventDefinition'], 'ignored', 'the caught error’s code is not stored in a variable'),
   at('camunda:errorMessageVariable', ['bpmn:ErrorEventDefinition'], 'ignored', 'the caught error’s message is not stored in a variable'),
   at('camunda:errorMessage', ['bpmn:Error'], 'ignored', 'the thrown error carries the handler’s message'),
@@ -338,12 +411,13 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
     'ignored',
     'the condition is evaluated whenever any variable is set or deleted over the API, create, update and delete alike',
   ),
-  at(
-    'bpmn:language',
-    ['bpmn:FormalExpression'],
-    'ignored',
-    `an expression in a script language is not run (${NOT_A_SCRIPT}): the instance fails with an incident when it is evaluated`,
-  ),
+  at('bpmn:language', ['bpmn:FormalExpression'], 'supported', 'juel, in any case: read by procflow’s evaluator', {
+    ...JUEL,
+    otherValues: {
+      support: 'ignored',
+      note: `an expression in a script language is not run (${NOT_A_SCRIPT}): the instance fails with an incident when it is evaluated`,
+    },
+  }),
   at('camunda:resource', ['bpmn:FormalExpression'], 'ignored', 'no external script or resource is read'),
   at('bpmn:evaluatesToTypeRef', ['bpmn:FormalExpression'], 'descriptive', 'no effect on execution'),
   at('bpmn:resourceRef', ['bpmn:ResourceRole'], 'descriptive', 'the declared resource; the assignment expression decides'),

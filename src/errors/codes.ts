@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   INCIDENT_NOT_OPEN: { status: 409, title: 'The incident is not open' },
   ACTIVITY_NOT_WAITING: { status: 409, title: 'The activity does not wait in this instance' },
   ACTIVITY_NOT_TRIGGERABLE: { status: 409, title: 'The waiting activity is not triggered this way' },
+  BPMN_ERROR_UNHANDLED: { status: 422, title: 'The event throws a BPMN error that no error handler catches' },
   VARIABLE_NOT_FOUND: { status: 404, title: 'The instance has no such variable' },
   EXTERNAL_TASK_DONE: { status: 409, title: 'The external task was completed already' },
   EXTERNAL_TASK_NOT_LOCKED_BY_WORKER: { status: 400, title: 'The external task is not locked by this worker' },

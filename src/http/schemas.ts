@@ -332,7 +332,7 @@ export const deploymentAnswerSchema = z.union([deploymentSchema, z.object({ depl
 /** POST /api/messages: the ids of the instances the message went to. */
 export const correlatedSchema = z.object({ correlated: z.array(z.string()) });
 
-/** POST /api/signals: how many waiting subscriptions the signal reached. */
+/** POST /api/signals: how many instances the signal reached or started (signal start events). */
 export const deliveredSchema = z.object({ delivered: z.number().int() });
 
 /** POST /api/incidents/{id}/retry: the instance after the step ran again. */

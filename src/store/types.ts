@@ -37,6 +37,8 @@ export interface DefinitionInfo {
   signals: string[];
   timers: Array<{ activityId: string; kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }>;
   messageStarts: Array<{ name: string; messageId: string; activityId: string }>;
+  /** Top-level signal start events, by the name they are subscribed under (absent: deployed before signal starts were read). */
+  signalStarts?: Array<{ name: string; signalId: string; activityId: string }>;
   timerStarts?: Array<{ activityId: string; kind: 'timeDuration' | 'timeDate' | 'timeCycle'; value: string }>;
   noneStart: boolean;
   /** camunda:candidateStarterGroups / camunda:candidateStarterUsers of the process (absent: none declared). */

@@ -46,7 +46,7 @@ const EXPECTED: Array<{ elementId: string; attribute: string; instead: RegExp }>
   { elementId: 'start', attribute: 'camunda:formKey="embedded:app:forms/start.html"', instead: /is ignored: no external form is looked up/ },
   { elementId: 'modelLint', attribute: '<camunda:ExecutionListener>', instead: /is ignored: the listener is not called/ },
   { elementId: 'modelLint', attribute: 'camunda:versionTag="v2"', instead: /is ignored: not stored/ },
-  { elementId: 'undoArchive', attribute: 'bpmn:isForCompensation', instead: /is partly executed: run by bpmn-engine only when compensation is thrown/ },
+  { elementId: 'undoArchive', attribute: 'bpmn:isForCompensation', instead: /is partly executed: a compensation handler, run only when compensation reaches/ },
   { elementId: 'archive', attribute: 'bpmn:completionQuantity="2"', instead: /is ignored: the activity gives one token to each outgoing flow/ },
   { elementId: 'orderData', attribute: '<DataObject orderData> "Order data"', instead: /is ignored: holds no value in procflow/ },
 ];

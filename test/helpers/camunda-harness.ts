@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDuration, parseRepeatingInterval } from '../../src/engine/iso-duration';
 import { createTestDatabase, type TestDatabase } from './databases';
-import { createUser, deploy, startTestService, type TestService } from './test-service';
+import { createUser, deploy, runDueJobs, startTestService, type TestService } from './test-service';
 
 export interface Step {
   action: 'completeTask' | 'signal' | 'timer' | 'signalExecution' | 'message' | 'startProcess' | 'claimTask' | 'setVariable' | 'externalTask';
@@ -159,7 +159,7 @@ export class Driver {
 
   async start(): Promise<void> {
     this.vars = startVariables(this.entry.start.variables, await this.now());
-    // Started by a message or a timer: the first step makes the instance. A refused file has none.
+    // Started by a message, a signal or a timer: a step makes the instance. A refused file has none.
     if (this.entry.start.how || this.refusal) return;
     const def = this.definitions.find((d) => d.startable);
     if (!def) this.fail(`no startable definition; deployed ${JSON.stringify(this.definitions.map((d) => d.key))}`);
@@ -220,6 +220,22 @@ export class Driver {
     return token;
   }
 
+  /**
+   * An entry started by a signal (`start.how: "signal"`): once a step has broadcast or thrown the
+   * signal, the instance is the one it started of the entry's own definitions (bounded wait).
+   */
+  private async adoptSignalStarted(): Promise<void> {
+    if (this.instanceId || this.entry.start.how !== 'signal') return;
+    await waitFor(async () => {
+      for (const { key } of this.definitions) {
+        const list = await this.t.admin.get(`/api/process-instances?definitionKey=${encodeURIComponent(key)}`);
+        this.instanceId = (list.body.items as Array<{ id: string }>)[0]?.id;
+        if (this.instanceId) return true;
+      }
+      return false;
+    }, 8000);
+  }
+
   /** Runs one step; a 4xx/5xx answer is kept (a `failed` outcome expects the last one to fail). */
   async step(step: Step): Promise<void> {
     const ok = (status: number, what: string, body: unknown) => {
@@ -250,11 +266,13 @@ export class Driver {
       }
       case 'signal': {
         const res = await this.t.admin.post('/api/signals').send({ signalName: step.target, variables: step.variables ?? {} });
-        return ok(res.status, `signal <${step.target}>`, res.body);
+        ok(res.status, `signal <${step.target}>`, res.body);
+        return this.adoptSignalStarted();
       }
       case 'startProcess': {
         const res = await this.t.admin.post(`/api/process-definitions/${encodeURIComponent(step.target)}/start`).send({ variables: step.variables ?? {} });
-        return ok(res.status, `starting <${step.target}>`, res.body);
+        ok(res.status, `starting <${step.target}>`, res.body);
+        return this.adoptSignalStarted();
       }
       case 'externalTask': {
         const list = await this.t.admin.get(`/api/external-tasks?topic=${encodeURIComponent(step.target)}&processInstanceId=${this.instanceId}`);
@@ -283,7 +301,11 @@ export class Driver {
     }
   }
 
-  /** Moves the service clock past the timer's due time and waits (bounded) for the instance to move on. */
+  /**
+   * Moves the service clock past the timer's due time and runs the due jobs (the service runs no
+   * job executor of its own here: as in a JUnit test, a job runs when a step executes it), until
+   * the instance moves on (bounded).
+   */
   private async fireTimer(activityId: string): Promise<void> {
     const timer = this.definitions.flatMap((d) => d.timers).find((x) => x.activityId === activityId);
     const now = await this.now();
@@ -291,12 +313,17 @@ export class Driver {
     const res = await this.t.admin.put('/api/clock').send({ now: new Date(now + timerDelayMs(timer, this.vars, now)).toISOString() });
     if (res.status !== 200) this.fail(`moving the clock got ${res.status} ${JSON.stringify(res.body)}`);
     if (before !== undefined) {
-      if (!(await waitFor(async () => (await this.snapshot()) !== before, 8000))) this.fail(`timer <${activityId}> did not fire after the clock moved`);
+      const moved = await waitFor(async () => {
+        await runDueJobs(this.t);
+        return (await this.snapshot()) !== before;
+      }, 8000);
+      if (!moved) this.fail(`timer <${activityId}> did not fire after the clock moved`);
       return;
     }
     // A timer start event: the instance is the one its schedule starts.
     const key = this.definitions[0]?.key ?? '';
     const started = await waitFor(async () => {
+      await runDueJobs(this.t);
       const list = await this.t.admin.get(`/api/process-instances?definitionKey=${encodeURIComponent(key)}`);
       this.instanceId = (list.body.items as Array<{ id: string }>)[0]?.id;
       return this.instanceId !== undefined;
@@ -351,6 +378,8 @@ export class Driver {
  * One test per corpus entry, each on a fresh database and service (many files share process
  * ids): deploy, start, drive the steps, check the outcome. Entries in `knownGaps` are reported as
  * skipped with their reason unless `runAll`; after the entries, `label` states how many pass.
+ * `settings` gives an entry's service the environment its JUnit test's engine configuration
+ * corresponds to (e.g. PROCFLOW_UNHANDLED_BPMN_ERROR=fail for enableExceptionsAfterUnhandledBpmnError).
  */
 export function entryTests(
   label: string,
@@ -359,6 +388,7 @@ export function entryTests(
   entries: Entry[],
   knownGaps: Record<string, string>,
   runAll: boolean,
+  settings: Record<string, Record<string, string>> = {},
 ): void {
   const results = { passed: 0, failed: 0, skipped: 0 };
 
@@ -381,7 +411,9 @@ export function entryTests(
       let t: TestService | undefined;
       try {
         db = await createTestDatabase(kind);
-        t = await startTestService(db);
+        // No polling job executor: a timer fires when a step runs its job, as in the JUnit test.
+        const env = settings[entry.file];
+        t = await startTestService(db, { runJobs: false, ...(env ? { env } : {}) });
         const driver = new Driver(t, entry, corpus);
         await driver.deployAll();
         await driver.start();

@@ -29,7 +29,14 @@ const quietLogger = () =>
 
 export async function startTestService(
   db: TestDatabase,
-  opts: { processesDir?: string; env?: Record<string, string>; registerServices?: (r: ServiceRegistry) => void; defaultSchedules?: boolean } = {},
+  opts: {
+    processesDir?: string;
+    env?: Record<string, string>;
+    registerServices?: (r: ServiceRegistry) => void;
+    defaultSchedules?: boolean;
+    /** Run the job executor's polling loop (on by default); without it, due jobs run when the test runs them (runDueJobs). */
+    runJobs?: boolean;
+  } = {},
 ): Promise<TestService> {
   const processesDir = opts.processesDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'procflow-empty-'));
   const config = loadConfig({
@@ -47,9 +54,26 @@ export async function startTestService(
     ...(opts.registerServices ? { registerServices: opts.registerServices } : {}),
     // The business areas' recurring polls and syncs only where a test asks for them.
     defaultSchedules: opts.defaultSchedules ?? false,
+    ...(opts.runJobs === false ? { runJobs: false } : {}),
   });
   const as = (token: string) => supertest.agent(service.url).set('Authorization', `Bearer ${token}`);
   return { service, http: supertest.agent(service.url), as, admin: as(ADMIN_TOKEN), stop: () => service.close() };
+}
+
+/**
+ * Carries out the jobs due by the service clock now, as one round of the job executor does
+ * (leased, run, deleted in their events' transactions): what `managementService.executeJob` is
+ * to a Camunda test. Returns how many ran.
+ */
+export async function runDueJobs(t: TestService): Promise<number> {
+  const owner = 'test-job-runner';
+  let ran = 0;
+  for (;;) {
+    const jobs = await t.service.application.jobs.acquire(owner, 60_000, 25);
+    for (const job of jobs) await t.service.application.jobs.run(job, owner);
+    ran += jobs.length;
+    if (jobs.length < 25) return ran;
+  }
 }
 
 export function fixture(name: string): string {

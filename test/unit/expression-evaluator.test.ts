@@ -1,5 +1,5 @@
 // The safe evaluator: the expressions modelers write for Camunda 7, and what it refuses.
-import { evaluateExpression, ExpressionError, resolveTemplate } from '../../src/engine/expression-evaluator';
+import { evaluateExpression, ExpressionError, resolveTemplate, SET_VARIABLE } from '../../src/engine/expression-evaluator';
 
 const vars: Record<string, unknown> = {
   approved: true,
@@ -72,5 +72,76 @@ describe('what the evaluator refuses', () => {
     expect(() => ev('amount >')).toThrow(ExpressionError);
     expect(() => ev("status == 'open")).toThrow(/unterminated string/);
     expect(() => ev('amount ; drop')).toThrow(/unexpected character <;>/);
+  });
+});
+
+describe('method calls: the safe set', () => {
+  const mvars: Record<string, unknown> = {
+    name: '  Ada Lovelace ',
+    user: { name: 'ann', vip: true, Code: 'X1' },
+    tags: ['a', 'b'],
+    none: [],
+    amount: 12.7,
+    execution: undefined,
+  };
+  const mscope = (n: string) => mvars[n];
+  const mv = (src: string) => evaluateExpression(src, mscope);
+
+  test.each([
+    ['name.trim()', 'Ada Lovelace'],
+    ['name.trim().toUpperCase()', 'ADA LOVELACE'],
+    ['name.toLowerCase()', '  ada lovelace '],
+    ['name.trim().length()', 12],
+    ['name.trim().substring(0, 3)', 'Ada'],
+    ['name.trim().substring(4)', 'Lovelace'],
+    ["name.contains('Love')", true],
+    ["name.trim().startsWith('Ada')", true],
+    ["name.trim().endsWith('x')", false],
+    ["name.trim().equals('Ada Lovelace')", true],
+    ["name.trim().equalsIgnoreCase('ada lovelace')", true],
+    ["''.isEmpty()", true],
+    ['user.getName()', 'ann'],
+    ['user.isVip()', true],
+    ['user.getCode()', 'X1'],
+    ["user.get('name')", 'ann'],
+    ["user.containsKey('vip')", true],
+    ['user.size()', 3],
+    ['tags.size()', 2],
+    ['none.isEmpty()', true],
+    ["tags.contains('b')", true],
+    ['tags.get(1)', 'b'],
+    ['amount.intValue()', 12],
+    ['amount.toString()', '12.7'],
+    ["execution.getVariable('tags').size()", 2],
+    ["getVariable('user').getName()", 'ann'],
+    ["execution.hasVariable('missing')", false],
+    ['user.getMissing()', null],
+  ])('%s → %p', (src, expected) => {
+    expect(mv(src)).toEqual(expected);
+  });
+
+  test('a method on a value that is not set, or not of its kind, fails with what was expected and found', () => {
+    expect(() => mv('missing.toUpperCase()')).toThrow('cannot call <toUpperCase()> on <missing>: it is not set');
+    expect(() => mv('tags.toUpperCase()')).toThrow("<toUpperCase()> is not a method procflow's expressions can call on <tags> (a list)");
+    expect(() => mv('user.name.size()')).toThrow('on <user.name> (a string)');
+    expect(() => mv('name.substring(0, 99)')).toThrow('out of range');
+    expect(() => mv("name.substring('a')")).toThrow('expects an integer argument');
+  });
+
+  test('nothing on the value itself is called: not its functions, prototype or constructor', () => {
+    const hostile = { toUpperCase: () => 'called', name: () => 'called', getName: () => 'called' };
+    const hscope = (n: string) => (n === 'h' ? hostile : undefined);
+    expect(() => evaluateExpression('h.toUpperCase()', hscope)).toThrow(ExpressionError);
+    expect(() => evaluateExpression('h.getName()', hscope)).toThrow(ExpressionError);
+    expect(() => evaluateExpression("name.constructor('return 1')", mscope)).toThrow(ExpressionError);
+    expect(() => evaluateExpression('user.valueOf()', mscope)).toThrow(ExpressionError);
+    expect(evaluateExpression("user.get('__proto__')", mscope)).toBeNull();
+  });
+
+  test('execution.setVariable works only where the host allows setting variables', () => {
+    expect(() => mv("execution.setVariable('x', 1)")).toThrow('sets variables only in a script task or a camunda:expression task');
+    const set: Array<[unknown, unknown]> = [];
+    expect(evaluateExpression("execution.setVariable('x', 1 + 1)", mscope, { [SET_VARIABLE]: (n, v) => void set.push([n, v]) })).toBeNull();
+    expect(set).toEqual([['x', 2]]);
   });
 });

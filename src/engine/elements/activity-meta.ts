@@ -33,8 +33,12 @@ export interface ActivityMeta {
   catches?: CatchMeta;
   /** An event that throws an escalation: its escalationCode (a caller's boundary event matches on it). */
   escalationCode?: string;
+  /** A conditional start event of an event sub-process: its condition as written (`${variable == 1}`). */
+  condition?: string;
   /** A start event of an event sub-process: which one, whether it interrupts, whether it sits directly in the process. */
   eventSubProcess?: { id: string; interrupting: boolean; topLevel: boolean; scopeId: string };
+  /** A compensation boundary event: the activity it is attached to and its handler (compensation.ts). */
+  compensation?: { attachedTo: string; handler: string };
 }
 
 /** Where an element sits: its process and the lane names of that process, by element id. */

@@ -5,7 +5,7 @@
 // binding of service-task.ts (a task with an external topic keeps that implementation).
 import type { Clock } from '../clock';
 import { expressionFunctions, scopeOf } from '../engine-expressions';
-import { hasTemplate, resolveTemplate } from '../expression-evaluator';
+import { hasTemplate, resolveTemplate, SET_VARIABLE } from '../expression-evaluator';
 import type { ExtendedElement } from '../runner/engine-api';
 import { str } from './moddle-element';
 
@@ -18,9 +18,18 @@ export interface ExpressionTaskHost {
 }
 
 /** The value of a camunda:expression in the given variables. */
-export function evaluateTaskExpression(expression: string, variables: Record<string, unknown>, clock: Clock): unknown {
+export function evaluateTaskExpression(
+  expression: string,
+  variables: Record<string, unknown>,
+  clock: Clock,
+  setVariable?: (name: string, value: unknown) => void,
+): unknown {
   if (!hasTemplate(expression)) return expression;
-  return resolveTemplate(expression, scopeOf({ environment: { variables } }), expressionFunctions(clock));
+  const fns = {
+    ...expressionFunctions(clock),
+    ...(setVariable ? { [SET_VARIABLE]: (name: unknown, value: unknown) => setVariable(String(name), value) } : {}),
+  };
+  return resolveTemplate(expression, scopeOf({ environment: { variables } }), fns);
 }
 
 /** bpmn-engine `extensions` entry: gives `camunda:expression` service tasks their implementation. */
@@ -36,7 +45,8 @@ export function expressionTasks(host: ExpressionTaskHost): (element: ExtendedEle
           const scope = activity.environment.variables;
           let value: unknown;
           try {
-            value = evaluateTaskExpression(expression, { ...scope }, host.clock);
+            // `${execution.setVariable('x', 1)}` sets a process variable, as in Camunda.
+            value = evaluateTaskExpression(expression, { ...scope }, host.clock, (name, v) => host.setVariables(scope, { [name]: v }));
           } catch (err) {
             const reason = err instanceof Error ? err.message : String(err);
             host.callSafely(() => callback(new Error(`the expression of <${activity.id}> cannot be evaluated: ${reason}`)));

@@ -2,6 +2,7 @@
 // own source), and the readers that fill an activity's meta from its moddle element at deploy.
 import type { ElementReader } from './activity-meta';
 import { readCallActivity } from './call-activity';
+import { readCompensation } from './compensation';
 import { readMessage } from './message';
 import { readLoop } from './multi-instance';
 import { readRetryCycle, readServiceTopic } from './service-task';
@@ -13,6 +14,7 @@ import { readUserTask } from './user-task';
 export * from './activity-meta';
 export * from './boundary-event';
 export * from './call-activity';
+export * from './compensation';
 export * from './definitions';
 export * from './error-event';
 export * from './expression-task';
@@ -46,4 +48,5 @@ export const elementReaders: readonly ElementReader[] = [
   readServiceTopic,
   readLoop,
   readCallActivity,
+  readCompensation,
 ];

@@ -1,18 +1,20 @@
 // camunda:inputOutput on tasks, sub-processes and events: input parameters become variables of
 // the activity when it is entered, output parameters are copied into the process scope when it
 // ends (the activity's own variables are dropped then, as Camunda drops a local scope). Values
-// are text, `${expression}` (the safe evaluator), camunda:list and camunda:map; camunda:script
-// values are refused (no JavaScript from models). Bound through bpmn-engine's `extensions` option.
+// are text, `${expression}` (the safe evaluator), camunda:list, camunda:map and juel camunda:script;
+// scripts in other languages are refused (no code from models). Bound through bpmn-engine's `extensions` option.
 import type { Clock } from '../clock';
 import { expressionFunctions, scopeOf } from '../engine-expressions';
 import { hasTemplate, resolveTemplate } from '../expression-evaluator';
 import type { ExtendedElement } from '../runner/engine-api';
+import { evaluateJuel, isJuel } from './script-task';
 
 export const INPUT_OUTPUT = 'camunda:InputOutput';
 
 interface Definition {
   $type?: string;
   value?: unknown;
+  scriptFormat?: unknown;
   items?: Definition[];
   entries?: Array<{ key?: string; value?: unknown; definition?: Definition }>;
   definition?: Definition;
@@ -54,7 +56,13 @@ export function parameterValue(p: Definition, variables: Record<string, unknown>
       for (const e of def.entries ?? []) if (e.key !== undefined) out[e.key] = parameterValue(e, variables, clock);
       return out;
     }
-    if (def.$type === 'camunda:Script') throw new Error('camunda:script parameters are not run: procflow executes no scripts from models');
+    if (def.$type === 'camunda:Script') {
+      // A juel script is one expression; any other language would run model text as code.
+      if (!isJuel(def.scriptFormat) || typeof def.value !== 'string') {
+        throw new Error(`camunda:script parameters are not run unless they are juel (one expression): procflow executes no code from models`);
+      }
+      return evaluateJuel(def.value, { environment: { variables } }, clock, {});
+    }
     return parameterValue(def, variables, clock);
   }
   if (p.$type === 'camunda:List' || p.$type === 'camunda:Map') return parameterValue({ definition: p }, variables, clock);

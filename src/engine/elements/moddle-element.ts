@@ -16,14 +16,23 @@ export function expressionBody(v: unknown): string | null {
   return str((v as { body?: unknown }).body);
 }
 
+/** A comma list (`a, b, ${x}`); a comma inside `${…}` (`${name.substring(0, 3)}`) does not split it. */
 export function splitList(v: unknown): string[] {
   const s = str(v);
-  return s
-    ? s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean)
-    : [];
+  if (!s) return [];
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of s) {
+    if (c === '{') depth++;
+    if (c === '}') depth = Math.max(0, depth - 1);
+    if (c === ',' && depth === 0) {
+      out.push(current);
+      current = '';
+    } else current += c;
+  }
+  out.push(current);
+  return out.map((x) => x.trim()).filter(Boolean);
 }
 
 export function eventDefinition(el: ModdleElement, type: string): ModdleElement | undefined {

@@ -1,16 +1,123 @@
-// Script tasks (and scripted conditions): bpmn-engine's `scripts` option. Scripts would run model
-// text as JavaScript; procflow refuses them (see docs/modelling.md).
-export const refusingScripts = {
-  register() {
-    return undefined;
-  },
-  getScript(language: string | undefined, identifier: { id: string }) {
-    // No language: a condition that is an expression, which the evaluator handles.
-    if (!language) return undefined;
-    return {
-      execute(_scope: unknown, callback: (err: Error) => void) {
-        callback(new Error(`script <${identifier.id}> (${language}) not run: procflow does not execute scripts from models`));
-      },
-    };
-  },
-};
+// Script tasks (and scripted conditions): bpmn-engine's `scripts` option. A script in Camunda's
+// `juel` format (any case) is one expression (`${a + b}`, `#{echo}`) and is evaluated by procflow's
+// safe evaluator, its value stored in `camunda:resultVariable`; scripts in any other language would
+// run model text as code and are refused (see docs/modelling.md).
+import type { Clock } from '../clock';
+import { expressionFunctions, scopeOf } from '../engine-expressions';
+import { resolveTemplate, SET_VARIABLE, type Functions } from '../expression-evaluator';
+import { str } from './moddle-element';
+
+export const SCRIPT_TASK = 'bpmn:ScriptTask';
+const CONDITIONAL_EVENT = 'bpmn:ConditionalEventDefinition';
+
+/** Camunda's expression language as a script format: `juel`, in any case. */
+export function isJuel(language: unknown): boolean {
+  return typeof language === 'string' && language.trim().toLowerCase() === 'juel';
+}
+
+type ScriptCallback = (err: Error | null, output?: unknown) => void;
+
+interface ScriptOwner {
+  id: string;
+  type?: string;
+  behaviour?: {
+    script?: unknown;
+    scriptFormat?: unknown;
+    resultVariable?: unknown;
+    resource?: unknown;
+    conditionExpression?: { body?: unknown; resource?: unknown };
+  };
+}
+
+interface ExecutionScope {
+  environment?: { variables?: Record<string, unknown> };
+  [key: string]: unknown;
+}
+
+export interface ScriptHost {
+  clock: Clock;
+  instance: { id: string; businessKey: string | null };
+  /** Sets variables in the process scope of the activity (the runner's copy too). */
+  setVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>): void;
+  callSafely(fn: () => void): void;
+}
+
+/**
+ * The value of a juel script in the given scope. `execution` is the instance (id, business key,
+ * the activity) unless a variable has that name; `execution.setVariable(name, value)` sets a
+ * process variable through `setVariable`.
+ */
+export function evaluateJuel(
+  text: string,
+  scope: ExecutionScope,
+  clock: Clock,
+  execution: Record<string, unknown>,
+  setVariable?: (name: string, value: unknown) => void,
+): unknown {
+  const variables = scopeOf(scope);
+  const lookup = (name: string) => {
+    const value = variables(name);
+    return value === undefined && name === 'execution' ? execution : value;
+  };
+  const fns: Functions = { ...expressionFunctions(clock), ...(setVariable ? { [SET_VARIABLE]: (name, value) => setVariable(String(name), value) } : {}) };
+  return resolveTemplate(text, lookup, fns);
+}
+
+function refused(owner: ScriptOwner, language: string) {
+  return {
+    execute(_scope: unknown, callback: ScriptCallback) {
+      callback(new Error(`script <${owner.id}> (${language}) not run: procflow runs only juel scripts (one expression), no code from models`));
+    },
+  };
+}
+
+/** bpmn-engine `scripts` option: juel scripts of script tasks and of conditions are evaluated; others refused. */
+export function juelScripts(host: ScriptHost) {
+  const scripts = {
+    // A conditional event's scripted condition is registered and used at once.
+    register(owner: ScriptOwner) {
+      if (owner?.type !== CONDITIONAL_EVENT || !isJuel(owner.behaviour?.scriptFormat)) return undefined;
+      return scripts.getScript(String(owner.behaviour?.scriptFormat), owner);
+    },
+    getScript(language: string | undefined, owner: ScriptOwner) {
+      // No language: a condition that is an expression, which the evaluator handles.
+      if (!language) return undefined;
+      if (!isJuel(language)) return refused(owner, language);
+      const flowCondition = owner.behaviour?.conditionExpression;
+      const condition = Boolean(flowCondition) || owner.type === CONDITIONAL_EVENT;
+      const text = str(flowCondition ? flowCondition.body : owner.behaviour?.script);
+      const resource = str(flowCondition ? flowCondition.resource : owner.behaviour?.resource);
+      const resultVariable = condition ? null : str(owner.behaviour?.resultVariable);
+      return {
+        execute(scope: ExecutionScope, callback: ScriptCallback) {
+          const answer = (err: Error | null, output?: unknown) => host.callSafely(() => callback(err, output));
+          if (text === null) {
+            answer(new Error(`script <${owner.id}> (juel) not run: ${resource ? `an external script resource <${resource}> is not read` : 'it is empty'}`));
+            return;
+          }
+          const processVariables = scope.environment?.variables ?? {};
+          const execution = {
+            id: host.instance.id,
+            processInstanceId: host.instance.id,
+            processBusinessKey: host.instance.businessKey,
+            businessKey: host.instance.businessKey,
+            activityId: owner.id,
+            currentActivityId: owner.id,
+          };
+          const setVariable = condition ? undefined : (name: string, value: unknown) => host.setVariables(processVariables, { [name]: value });
+          let value: unknown;
+          try {
+            value = evaluateJuel(text, scope, host.clock, execution, setVariable);
+          } catch (err) {
+            answer(new Error(`the juel script of <${owner.id}> cannot be evaluated: ${err instanceof Error ? err.message : String(err)}`));
+            return;
+          }
+          if (condition) return answer(null, value);
+          if (resultVariable) host.setVariables(processVariables, { [resultVariable]: value });
+          answer(null, resultVariable ? { [resultVariable]: value } : {});
+        },
+      };
+    },
+  };
+  return scripts;
+}

@@ -41,3 +41,53 @@ export function giveConnectorsIds(parsed: ParseResult): Array<{ id: string; type
   }
   return made;
 }
+
+interface OutboundFlow {
+  id: string;
+  action: string;
+  targetId: string;
+}
+interface OutboundActivity {
+  type: string;
+  outbound?: Array<{ targetId: string }>;
+  getActivityById(id: string): { type: string } | null | undefined;
+  _doRunOutbound: (this: OutboundActivity, flows: OutboundFlow[], content: unknown, discardSequence: unknown) => OutboundFlow[];
+  _publishRunOutbound(flow: OutboundFlow, content: unknown, discardSequence: unknown): void;
+}
+
+/** Joins count arriving tokens by source activity in bpmn-elements: two from one source would hang them. */
+const JOINS_BY_SOURCE = new Set(['bpmn:ParallelGateway', 'bpmn:InclusiveGateway', 'bpmn:ComplexGateway']);
+
+/**
+ * bpmn-engine `extensions` entry: every taken sequence flow puts a token on its target, also when
+ * several flows of one activity lead to the same target (Camunda 7: three flows from a start event
+ * into an exclusive gateway run what follows it three times). bpmn-elements takes one flow per
+ * target and drops the others silently (Activity._doRunOutbound, bpmn-elements 17.3). For such an
+ * activity the other taken flows to that target are published too; not where the target is a
+ * join, which bpmn-elements completes once per source activity.
+ */
+export function everyTakenFlow(element: unknown): undefined {
+  const activity = element as OutboundActivity;
+  const targets = (activity.outbound ?? []).map((f) => f.targetId);
+  const shared = new Set(targets.filter((id, i) => targets.indexOf(id) !== i));
+  if (!shared.size || typeof activity._doRunOutbound !== 'function') return undefined;
+  const engineRunOutbound = activity._doRunOutbound;
+  // The targets' types are read when the activity first runs: while it is built, they may not be yet.
+  let joinsChecked = false;
+  activity._doRunOutbound = function runOutbound(this: OutboundActivity, flows, content, discardSequence) {
+    const result = engineRunOutbound.call(this, flows, content, discardSequence);
+    if (!joinsChecked) {
+      joinsChecked = true;
+      for (const id of [...shared]) if (JOINS_BY_SOURCE.has(this.getActivityById(id)?.type ?? '')) shared.delete(id);
+    }
+    // bpmn-elements published the first taken flow of each target: the others follow it.
+    const first = new Set<string>();
+    for (const flow of flows) {
+      if (flow.action !== 'take' || !shared.has(flow.targetId)) continue;
+      if (first.has(flow.targetId)) this._publishRunOutbound(flow, content, discardSequence);
+      else first.add(flow.targetId);
+    }
+    return result;
+  };
+  return undefined;
+}

@@ -1,8 +1,10 @@
 // Sub-processes and transactions: they wait only through their children, so what waits is
-// found by walking into them; and event sub-processes started by a timer, which the host arms.
+// found by walking into them; and the event sub-process starts the host supplies (timers it arms,
+// messages, signals and conditions from outside, catch-all error starts).
 import type { EventEmitter } from 'node:events';
-import type { PostponedApi } from '../runner/engine-api';
+import type { ExtendedElement, PostponedApi } from '../runner/engine-api';
 import type { ActivityMeta } from './activity-meta';
+import { ERROR_EVENT_DEFINITION } from './error-event';
 import { isConnector } from './sequence-flow';
 import { hostTimerDue, type HostTimers } from './timer';
 
@@ -41,6 +43,7 @@ export function isEventSubProcessTimer(executionId: string | null): boolean {
 
 interface RunnableActivity {
   run(message?: unknown): void;
+  isRunning?: boolean;
 }
 interface RunningProcess {
   id: string;
@@ -102,19 +105,31 @@ interface ScopeOwner {
   execution?: { source?: { execution?: { getActivityById(id: string): (RunnableActivity & { isRunning?: boolean }) | undefined } } };
 }
 
-/** An event sub-process start (message or signal) whose scope runs now, and how to start it. */
+/** An event sub-process start (message, signal or condition) whose scope runs now, and how to start it. */
 export interface EventSubProcessStart {
   meta: ActivityMeta;
+  /** The variables of its sub-process scope (a condition is evaluated on them); none: the process's. */
+  variables?: Record<string, unknown>;
+  /** The event sub-process runs already. */
+  running: boolean;
   run(): void;
+  /**
+   * Runs it and hands the message or signal to its start event directly; false when the start
+   * event did not wait for it (the caller then signals the execution). Signalled through the
+   * process's api queue instead, an error the event sub-process throws reaches the boundary events
+   * of its scope only after that scope has completed (bpmn-elements delivers the delegated throw
+   * once the api message in hand is done), so an error end event in it would go uncaught.
+   */
+  deliver(payload: Record<string, unknown>): boolean;
 }
 
 /**
- * Message and signal start events of event sub-processes. bpmn-elements starts an event
- * sub-process only for an event thrown inside its own process, never for a message or signal from
- * outside, and never one inside a sub-process for either. The host takes them as subscriptions
- * while their scope (the process, or the sub-process they sit in) runs; a delivery runs the event
- * sub-process first (its start event then takes the message) and, if it interrupts, discards
- * everything else of its scope, as Camunda 7 does.
+ * Message, signal and conditional start events of event sub-processes. bpmn-elements starts an
+ * event sub-process only for an event thrown inside its own process, never for a message or signal
+ * from outside or for a condition, and never one inside a sub-process for either. The host takes
+ * them as subscriptions while their scope (the process, or the sub-process they sit in) runs; a
+ * delivery runs the event sub-process first (its start event then takes the message) and, if it
+ * interrupts, discards everything else of its scope, as Camunda 7 does.
  */
 export function eventSubProcessStarts(
   execution: EngineExecution | null,
@@ -134,20 +149,44 @@ export function eventSubProcessStarts(
   const out: EventSubProcessStart[] = [];
   for (const meta of activities.values()) {
     const esp = meta.eventSubProcess;
-    if (!esp || (!meta.message && !meta.signal) || meta.processId !== processId) continue;
+    if (!esp || (!meta.message && !meta.signal && !meta.condition) || meta.processId !== processId) continue;
     if (esp.topLevel) {
       const process = execution.definitions.flatMap((d) => d.getRunningProcesses()).find((p) => p.id === processId);
       const activity = process?.getActivityById(esp.id);
       if (!activity) continue;
-      out.push({ meta, run: () => startEventSubProcess(activity, esp.interrupting, execution.getPostponed(), [esp.id]) });
+      const run = () => startEventSubProcess(activity, esp.interrupting, execution.getPostponed(), [esp.id]);
+      out.push({
+        meta,
+        running: Boolean(activity.isRunning),
+        run,
+        deliver: (payload) => (run(), signalStart(execution.getPostponed(), meta.id, esp.id, payload)),
+      });
       continue;
     }
     const scope = scopes.get(esp.scopeId);
     const activity = (scope?.owner as ScopeOwner | undefined)?.execution?.source?.execution?.getActivityById(esp.id);
     if (!scope || !activity) continue;
-    out.push({ meta, run: () => startEventSubProcess(activity, esp.interrupting, scope.getPostponed(), [esp.id, scope.id]) });
+    const run = () => startEventSubProcess(activity, esp.interrupting, scope.getPostponed(), [esp.id, scope.id]);
+    out.push({
+      meta,
+      variables: scope.owner.environment.variables,
+      running: Boolean(activity.isRunning),
+      run,
+      deliver: (payload) => (run(), signalStart(scope.getPostponed(), meta.id, esp.id, payload)),
+    });
   }
   return out;
+}
+
+/** Signals the start event `startId` waiting in the running event sub-process `espId` among `apis`. */
+function signalStart(apis: PostponedApi[], startId: string, espId: string, payload: Record<string, unknown>): boolean {
+  const start = apis
+    .find((api) => api.id === espId)
+    ?.getPostponed()
+    .find((api) => api.id === startId);
+  if (!start) return false;
+  start.signal(payload);
+  return true;
 }
 
 function startEventSubProcess(activity: RunnableActivity & { isRunning?: boolean }, interrupting: boolean, siblings: PostponedApi[], keep: string[]): void {
@@ -209,5 +248,62 @@ function findScope(apis: PostponedApi[], id: string): PostponedApi | undefined {
     );
     if (inner) return inner;
   }
+  return undefined;
+}
+
+interface StartFilter {
+  referenceId?: string;
+  referenceType?: string;
+}
+interface ScopedActivity {
+  id: string;
+  triggeredByEvent?: boolean;
+  parent?: { id?: string };
+  eventDefinitions?: Array<{ type?: string; reference?: { id?: string } }>;
+}
+interface EventSubProcessElement extends ScopedActivity {
+  context: { getActivities(): ScopedActivity[]; getStartActivities(filter: StartFilter | undefined, scopeId: string): ScopedActivity[] };
+  getStartActivities?: (filter?: StartFilter) => ScopedActivity[];
+}
+
+function catchesAnyError(start: ScopedActivity): boolean {
+  return start.eventDefinitions?.some((ed) => ed.type === ERROR_EVENT_DEFINITION && !ed.reference?.id) ?? false;
+}
+
+/**
+ * Error start events without an errorRef ("catch any error"). bpmn-elements starts an event
+ * sub-process for a thrown error only when one of its start events names that error
+ * (ProcessExecution#_onDelegateEvent asks getStartActivities for the error's id), so a catch-all
+ * one never starts and the error goes on to the boundary events outside the scope. Camunda 7
+ * starts it unless an event sub-process of the same scope names the error
+ * (testErrorCodeTakesPrecedence), and the event sub-process in the scope where the error is thrown
+ * wins over a boundary event of that scope (testEventSubprocessTakesPrecedence): once it starts,
+ * the error is not passed up.
+ *
+ * A bpmn-engine `extensions` entry. SubProcess sets its own getStartActivities after the Activity
+ * constructor (which runs the extensions), so the property is made an accessor that keeps what
+ * SubProcess assigns and answers with it, extended by the catch-all starts. Checked against
+ * bpmn-elements 17.3 (tasks/SubProcess.js, Context#getStartActivities).
+ */
+export function catchAllErrorStarts(element: ExtendedElement): undefined {
+  const esp = element as unknown as EventSubProcessElement;
+  if (!esp.triggeredByEvent) return undefined;
+  let own: ((filter?: StartFilter) => ScopedActivity[]) | undefined;
+  const answer = (filter?: StartFilter): ScopedActivity[] => {
+    const found = own ? own(filter) : esp.context.getStartActivities(filter, esp.id);
+    if (found.length || filter?.referenceType !== 'throw') return found;
+    const catchAll = esp.context.getStartActivities(undefined, esp.id).filter(catchesAnyError);
+    if (!catchAll.length) return found;
+    // A sibling event sub-process naming this error takes precedence.
+    const named = esp.context
+      .getActivities()
+      .some((a) => a !== esp && a.triggeredByEvent && a.parent?.id === esp.parent?.id && esp.context.getStartActivities(filter, a.id).length > 0);
+    return named ? found : catchAll;
+  };
+  Object.defineProperty(esp, 'getStartActivities', {
+    configurable: true,
+    get: () => answer,
+    set: (fn: (filter?: StartFilter) => ScopedActivity[]) => (own = fn),
+  });
   return undefined;
 }

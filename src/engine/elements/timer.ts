@@ -94,6 +94,8 @@ export interface TimerWait {
   ref: object;
   activityId: string | null;
   executionId: string | null;
+  /** Fired in the event that armed it (a start timer of a scheduled start, an event sub-process the host started); any other timer is a job. */
+  immediate: boolean;
 }
 
 /** What bpmn-elements hands `timers.register(owner)`: the timer's execution content. */
@@ -143,14 +145,16 @@ export class HostTimers {
     const activityId = owner.id ?? null;
     const meta = activityId ? this.activities.get(activityId) : undefined;
     let dueAt: number;
+    let immediate = false;
     const known = executionId ? this.knownDue.get(executionId) : undefined;
-    if (activityId !== null && this.fireNow.delete(activityId)) dueAt = now;
-    else if (this.fireStartTimers && isStartEvent(meta?.type)) dueAt = now;
-    else if (known !== undefined) dueAt = known;
+    if ((activityId !== null && this.fireNow.delete(activityId)) || (this.fireStartTimers && isStartEvent(meta?.type))) {
+      dueAt = now;
+      immediate = true;
+    } else if (known !== undefined) dueAt = known;
     else if ((owner.timerType === 'timeDate' || isCronCycle(owner)) && owner.expireAt) dueAt = new Date(owner.expireAt).getTime();
     else dueAt = now + Math.max(0, Number(delay) || 0);
     if (executionId) this.knownDue.delete(executionId);
-    this.waits.set(ref, { dueAt, ref, activityId, executionId, fire: () => callback(...args) });
+    this.waits.set(ref, { dueAt, ref, activityId, executionId, immediate, fire: () => callback(...args) });
     this.onArm();
     return ref;
   }
@@ -162,7 +166,7 @@ export class HostTimers {
   /** A timer the host keeps itself, not armed by bpmn-elements (see EventSubProcessTimers). */
   armHostTimer(activityId: string, executionId: string, dueAt: number, fire: () => void): void {
     const ref = { hostTimer: executionId };
-    this.waits.set(ref, { dueAt, ref, activityId, executionId, fire });
+    this.waits.set(ref, { dueAt, ref, activityId, executionId, immediate: false, fire });
     this.onArm();
   }
 
@@ -174,6 +178,11 @@ export class HostTimers {
   /** The timers due by `now`, in the order they were armed. */
   due(now: number): TimerWait[] {
     return [...this.waits.values()].filter((t) => t.dueAt <= now);
+  }
+
+  /** The timers that fire in the event that armed them (see TimerWait.immediate). */
+  immediate(): TimerWait[] {
+    return [...this.waits.values()].filter((t) => t.immediate);
   }
 
   /** Removes a timer about to fire, so it fires once. */
@@ -251,6 +260,39 @@ export function quartzCronTimers(clock: Clock): (element: ExtendedElement) => un
     }
     return undefined;
   };
+}
+
+interface TimerResolution {
+  expireAt?: Date;
+  timeout?: number;
+}
+interface TimerDefinitionExecution {
+  type?: string;
+  _getTimers?: (executeMessage: unknown) => TimerResolution;
+}
+
+/**
+ * bpmn-engine `extensions` entry: a timer that is due when it is armed (PT0S, a date passed, an
+ * overdue timer resumed) becomes a job like any other. bpmn-elements completes a timer whose
+ * timeout is not positive at once, inside the event that reached it, without arming it
+ * (TimerEventDefinition.execute, bpmn-elements 17.3), so a PT0S timer behind an event-based
+ * gateway won before the other branches were armed. Camunda 7 makes it a job: it fires when the
+ * job executor runs it, and a message or signal that comes first wins. The timeout is made the
+ * smallest positive number, so bpmn-elements arms it through HostTimers, which keeps it due now:
+ * committed as a timer job, fired on the next poll.
+ */
+export function dueTimersAsJobs(element: ExtendedElement): undefined {
+  const definitions = (element as unknown as { eventDefinitions?: TimerDefinitionExecution[] }).eventDefinitions;
+  for (const definition of definitions ?? []) {
+    const engineGetTimers = definition._getTimers;
+    if (definition.type !== TIMER_EVENT_DEFINITION || typeof engineGetTimers !== 'function') continue;
+    definition._getTimers = function getTimers(this: TimerDefinitionExecution, executeMessage: unknown) {
+      const resolved = engineGetTimers.call(this, executeMessage);
+      if (resolved.expireAt !== undefined && typeof resolved.timeout === 'number' && resolved.timeout <= 0) resolved.timeout = Number.MIN_VALUE;
+      return resolved;
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 // follow-up dates and priority, and the open task row a waiting one becomes.
 import { ScaledClock, type Clock } from '../clock';
 import { expressionFunctions, scopeOf } from '../engine-expressions';
-import { compileExpression, hasTemplate, resolveTemplate } from '../expression-evaluator';
+import { compileExpression, hasTemplate, isKnownMethod, resolveTemplate } from '../expression-evaluator';
 import { parseDuration } from '../iso-duration';
 import type { PostponedApi } from '../runner/engine-api';
 import type { TaskRecord } from '../../store/types';
@@ -33,13 +33,13 @@ export const readUserTask: ElementReader = (el, meta, place) => {
 };
 
 const TEMPLATE_BODY = /[$#]\{((?:[^}'"]|'[^']*'|"[^"]*")*)\}/g;
-/** The functions an expression may call (now(), number(), string()). */
-const KNOWN_FUNCTIONS = new Set(Object.keys(expressionFunctions(new ScaledClock())));
+/** The functions an expression may call (now(), number(), string(), getVariable()). */
+const KNOWN_FUNCTIONS = new Set([...Object.keys(expressionFunctions(new ScaledClock())), 'getVariable']);
 
-function calledFunctions(node: unknown, out: string[] = []): string[] {
+function calledFunctions(node: unknown, out: Array<{ k: string; name: string }> = []): Array<{ k: string; name: string }> {
   if (!node || typeof node !== 'object') return out;
   const n = node as { k?: unknown; name?: unknown };
-  if (n.k === 'call' && typeof n.name === 'string') out.push(n.name);
+  if ((n.k === 'call' || n.k === 'method') && typeof n.name === 'string') out.push({ k: n.k, name: n.name });
   for (const child of Object.values(node)) calledFunctions(child, out);
   return out;
 }
@@ -62,9 +62,30 @@ function checkTemplates(meta: ActivityMeta): void {
           cause: err,
         });
       }
-      const unknown = calledFunctions(node).find((name) => !KNOWN_FUNCTIONS.has(name));
-      if (unknown) throw new Error(`user task <${meta.id}>: the expression <${text}> calls the unknown function <${unknown}>`);
+      const calls = calledFunctions(node);
+      const unknown = calls.find((c) => c.k === 'call' && !KNOWN_FUNCTIONS.has(c.name));
+      if (unknown) throw new Error(`user task <${meta.id}>: the expression <${text}> calls the unknown function <${unknown.name}>`);
+      const method = calls.find((c) => c.k === 'method' && !isKnownMethod(c.name));
+      if (method)
+        throw new Error(`user task <${meta.id}>: the expression <${text}> calls the method <${method.name}()>, which procflow's expressions do not have`);
     }
+  }
+}
+
+/**
+ * An expression of a user task (assignee, candidates, dates, priority) that cannot be evaluated
+ * when the task begins: the instance fails with an incident at the task.
+ */
+export class TaskExpressionError extends Error {
+  constructor(
+    readonly activityId: string,
+    readonly expression: string,
+    cause: unknown,
+  ) {
+    super(`user task <${activityId}>: the expression <${expression}> cannot be evaluated: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'TaskExpressionError';
   }
 }
 
@@ -121,13 +142,20 @@ export function describeOpenTask(
   ctx: OpenTaskContext,
   now: string,
   iteration: Record<string, unknown> = {},
+  /** An expression that fails gives no value instead of a TaskExpressionError (for a task already open, whose row stays as it is). */
+  lenient = false,
 ): TaskRecord {
   // An iteration of a multi-instance task also sees its loopCounter and element variable.
   const variables = Object.keys(iteration).length ? { ...ctx.variables, ...iteration } : ctx.variables;
   const value = (text: string | null | undefined): unknown => {
     if (!text) return null;
     if (!hasTemplate(text)) return text;
-    return resolveTemplate(text, scopeOf({ environment: { variables } }), expressionFunctions(ctx.clock));
+    try {
+      return resolveTemplate(text, scopeOf({ environment: { variables } }), expressionFunctions(ctx.clock));
+    } catch (err) {
+      if (lenient) return null;
+      throw new TaskExpressionError(meta.id, text, err);
+    }
   };
   const resolve = (text: string | null | undefined): string | null => {
     const v = value(text);

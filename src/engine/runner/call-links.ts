@@ -3,6 +3,7 @@
 // the parent whose call activity a child's end answers. Everything is added to the event's
 // outcome as `linked` outcomes, so that the store commits it in the event's one transaction.
 import crypto from 'node:crypto';
+import { AppError } from '../../errors/app-error';
 import type { Clock } from '../clock';
 import type { DefinitionRegistry, RuntimeDefinition } from '../definition-registry';
 import { calledBusinessKey, catchingBoundary, isCallActivity, mappedVariables } from '../elements';
@@ -10,6 +11,7 @@ import { expressionFunctions } from '../engine-expressions';
 import { InstanceRunner, type CallWait, type RunnerOptions, type Thrown } from '../instance-runner';
 import type { Store } from '../../store/store';
 import type { DefinitionRecord, EventOutcome, InstanceRecord, InstanceWithState } from '../../store/types';
+import type { UnhandledBpmnError } from '../event-types';
 
 /** Call activities calling call activities: deeper than this is taken for a loop (an incident). */
 export const MAX_CALL_DEPTH = 16;
@@ -22,6 +24,8 @@ export interface CallHost {
   outcome(runner: InstanceRunner, base: InstanceRecord): Promise<EventOutcome>;
   recover(row: InstanceWithState): Promise<InstanceRunner>;
   evict(instanceId: string): void;
+  /** What a called instance's BPMN error that no boundary event of its call activity catches does (event-types.ts). */
+  unhandledBpmnError: UnhandledBpmnError;
 }
 
 /** The linked work of one event. */
@@ -167,10 +171,20 @@ export class CallLinks {
     }
     if (childOutcome.instance.state !== 'completed') return;
     const error = uncaughtError(thrown);
-    if (error) {
+    // Only a boundary event of the call activity catches it (the error is thrown at the call activity).
+    if (error && catchingBoundary(parent.definition.activities, wait.activityId, 'error', error.code ?? undefined)) {
       await parent.failCall(wait.executionId, { code: error.code, message: error.message }, null);
       return;
     }
+    if (error && this.host.unhandledBpmnError === 'fail') {
+      const code = error.code ? ` (errorCode <${error.code}>)` : '';
+      throw new AppError(
+        'BPMN_ERROR_UNHANDLED',
+        `activity <${error.activityId}> of process instance <${childOutcome.instance.id}> throws the BPMN error <${error.refId ?? error.message}>${code}, but no error handler catches it, nor does a boundary event of call activity <${wait.activityId}> of process instance <${parent.identity.id}>; nothing was changed`,
+      );
+    }
+    // Caught by nothing: as in Camunda 7 by default, the execution that threw it ended as a none
+    // end event would, so the called instance simply completed and the call activity goes on.
     const call = parent.definition.activities.get(wait.activityId)?.call;
     const out = call ? mappedVariables(call.outs, childVariables(), this.fns) : {};
     await parent.completeCall(wait.executionId, out, null);

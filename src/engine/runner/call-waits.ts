@@ -44,6 +44,11 @@ export class CallWaits {
   private readonly waits = new Map<string, CallWait>();
   private fresh: string[] = [];
   private thrown: Thrown[] = [];
+  /**
+   * Errors caught before their throw was seen: a catch inside the scope of the throw happens while
+   * the throw is still on its way up, so the listener hears the catch first.
+   */
+  private caughtFirst: string[] = [];
 
   constructor(listener: EventEmitter, state: RunnerState, escalationCodeOf: (activityId: string) => string | undefined) {
     listener.on('activity.call', (api: CallApi) => {
@@ -73,6 +78,11 @@ export class CallWaits {
       if (state.resuming || state.detached) return;
       const m = api.content.message;
       if (m?.messageType !== 'throw') return;
+      const early = m.id ? this.caughtFirst.indexOf(m.id) : -1;
+      if (early >= 0) {
+        this.caughtFirst.splice(early, 1);
+        return;
+      }
       this.thrown.push({ kind: 'error', refId: m.id ?? null, code: m.code ?? null, message: m.name ?? m.code ?? 'BPMN error', activityId: api.id });
     });
     listener.on('activity.escalate', (api: ThrowApi) => {
@@ -89,9 +99,10 @@ export class CallWaits {
       for (let i = this.thrown.length - 1; i >= 0; i--) {
         if (this.thrown[i]?.refId === ref) {
           this.thrown.splice(i, 1);
-          break;
+          return;
         }
       }
+      this.caughtFirst.push(ref);
     });
   }
 
@@ -114,8 +125,14 @@ export class CallWaits {
     this.waits.delete(executionId);
   }
 
+  /** The errors this instance threw and did not catch since the last take (they stay to be taken). */
+  uncaughtErrors(): Thrown[] {
+    return this.thrown.filter((t) => t.kind === 'error');
+  }
+
   /** What this instance threw and did not catch since the last take. */
   takeThrown(): Thrown[] {
+    this.caughtFirst = [];
     return this.thrown.splice(0);
   }
 }

@@ -11,6 +11,7 @@ import {
   isBoundaryEvent,
   isUserTask,
   iterationWaits,
+  TaskExpressionError,
   type ArmedTimer,
   type ExternalTaskWait,
   type HostTimers,
@@ -42,6 +43,10 @@ export interface SnapshotParts {
   timers: HostTimers;
   services: ServiceTasks;
   postponed(): PostponedApi[];
+  /** The activities that began to wait in this event (a task's expressions are checked when it begins). */
+  waitedNow?(): Set<string>;
+  /** The compensation record (elements/compensation.ts), saved with the engine state. */
+  compensation?(): unknown;
 }
 
 /** The engine state without the serialized diagram: that is most of it, and shared per version. */
@@ -52,9 +57,16 @@ async function engineStateOf(engine: Engine): Promise<unknown> {
 
 export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot> {
   const { state: runner, definition, identity } = parts;
+  // A user task whose assignee (or another expression) cannot be evaluated fails the instance there.
+  if (!runner.failure && !runner.ended) {
+    const problem = taskExpressionProblem(parts);
+    if (problem) runner.fail(problem);
+  }
   const failure = runner.failure;
   const state: InstanceState = failure ? 'failed' : runner.ended ? 'completed' : 'running';
   const engineState = failure ? null : await engineStateOf(parts.engine);
+  const compensation = engineState ? parts.compensation?.() : undefined;
+  if (compensation) (engineState as Record<string, unknown>).procflowCompensation = compensation;
   const over = Boolean(failure) || runner.ended;
   const postponed = over ? [] : parts.postponed();
   const waitingAt: WaitingAt[] = [];
@@ -78,7 +90,7 @@ export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot
     const type = meta?.type ?? api.type;
     // A user task's wait names its task, so a client completes it without listing tasks first; a
     // multi-instance user task has a task per running iteration.
-    const tasks = isUserTask(type) && meta ? iterationWaits(api).map((it) => describeOpenTask(it.api, meta, taskContext, now, it.scope)) : [];
+    const tasks = isUserTask(type) && meta ? iterationWaits(api).map((it) => describeOpenTask(it.api, meta, taskContext, now, it.scope, true)) : [];
     openTasks.push(...tasks);
     if (!isBoundaryEvent(type)) {
       const at = { activityId: api.id, activityName: meta?.name ?? null, type: type.replace(/^bpmn:/, '') };
@@ -99,4 +111,23 @@ export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot
   const timers: ArmedTimer[] = over ? [] : parts.timers.armed();
   const externalTasks: ExternalTaskWait[] = over ? [] : parts.services.workerWaits();
   return { state, engineState, waitingAt, openTasks, subscriptions, nextTimerAt, timers, externalTasks, failure };
+}
+
+/** The first user task that began to wait in this event and whose expressions cannot be evaluated, as its error. */
+function taskExpressionProblem(parts: SnapshotParts): TaskExpressionError | null {
+  const { definition, identity } = parts;
+  const now = parts.clock.now().toISOString();
+  const taskContext = { instanceId: identity.id, definitionKey: definition.record.key, variables: parts.variables, clock: parts.clock };
+  const fresh = parts.waitedNow?.();
+  for (const api of parts.postponed()) {
+    const meta = definition.activities.get(api.id);
+    if (!meta || !isUserTask(meta.type) || (fresh && !fresh.has(api.id))) continue;
+    try {
+      for (const it of iterationWaits(api)) describeOpenTask(it.api, meta, taskContext, now, it.scope);
+    } catch (err) {
+      if (err instanceof TaskExpressionError) return err;
+      throw err;
+    }
+  }
+  return null;
 }

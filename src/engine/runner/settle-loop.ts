@@ -1,6 +1,5 @@
 // Runs an event to its end: until every token waits or ends, no handler is in flight and the
 // engine has been quiet for two turns of the event loop, within the event's time budget.
-import type { Clock } from '../clock';
 import type { HostTimers } from '../elements';
 import type { RunBudget } from './run-budget';
 import type { RunnerState } from './runner-state';
@@ -9,11 +8,10 @@ export interface SettleParts {
   state: RunnerState;
   inflight: Set<Promise<unknown>>;
   timers: HostTimers;
-  clock: Clock;
   budget: RunBudget;
 }
 
-export async function settle({ state, inflight, timers, clock, budget }: SettleParts): Promise<void> {
+export async function settle({ state, inflight, timers, budget }: SettleParts): Promise<void> {
   let quiet = 0;
   while (!state.ended && !state.failure && !state.detached) {
     if (inflight.size) {
@@ -21,10 +19,10 @@ export async function settle({ state, inflight, timers, clock, budget }: SettleP
       quiet = 0;
       continue;
     }
-    // Timers armed with no delay (or already due) belong to this event — but not to a resume:
-    // an overdue timer found while recovering fires in the timer event that follows.
-    const now = clock.now().getTime();
-    const due = state.resuming ? [] : timers.due(now);
+    // Only the timers the host fires at once belong to this event (a scheduled start's timer, an
+    // event sub-process it started); any other timer, due now or not, is a job for the executor —
+    // and a resume fires nothing: an overdue timer found while recovering fires in its timer event.
+    const due = state.resuming ? [] : timers.immediate();
     if (due.length) {
       for (const t of due) {
         timers.take(t);
