@@ -4,7 +4,7 @@
 // node runs out on all at once; two workers fetching at once never get the same row — FOR UPDATE
 // SKIP LOCKED on Postgres, one write transaction on SQLite (one writer at a time), as JobStore.acquire.
 import type { Knex } from 'knex';
-import type { Dialect } from './database';
+import type { Dialect } from './dialect';
 import { toIso } from './row-codec';
 import type { ExternalTaskFilter, ExternalTaskRecord, LockTopic, Page, PageQuery } from './types';
 

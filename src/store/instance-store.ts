@@ -2,7 +2,7 @@
 // transaction that writes everything an event changed (guarded by the row's version).
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Dialect } from './database';
+import type { Dialect } from './dialect';
 import { ExternalTaskStore } from './external-task-store';
 import { jobRow } from './job-store';
 import { parseJson, toIso } from './row-codec';

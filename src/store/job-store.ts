@@ -5,7 +5,7 @@
 // so that a lease lasts PROCFLOW_JOB_LEASE_MS whatever the clock's speed was when it was taken.
 import type { Knex } from 'knex';
 import { parseJson, toIso } from './row-codec';
-import type { Dialect } from './database';
+import type { Dialect } from './dialect';
 
 type Row = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // nodes (the start job itself is deleted in the same transaction that creates the instance).
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Dialect } from './database';
+import type { Dialect } from './dialect';
 import { jobRow } from './job-store';
 import { parseJson, toBool, toIso } from './row-codec';
 

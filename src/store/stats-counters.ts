@@ -11,7 +11,7 @@
 // `purge` runs before ended instances are deleted; `rebuildStatsCounters` recomputes all of them
 // from the rows (the migration, and after rows were written by other means, e.g. a bulk load).
 import type { Knex } from 'knex';
-import type { Dialect } from './database';
+import type { Dialect } from './dialect';
 import { parseJson, toIso } from './row-codec';
 import type { EventOutcome, WaitingAt } from './types';
 

@@ -4,7 +4,7 @@
 // history; percentiles are taken in JS over a bounded number of the most recent rows, because
 // SQLite has no percentile function.
 import type { Knex } from 'knex';
-import type { Dialect } from './database';
+import type { Dialect } from './dialect';
 import { toIso } from './row-codec';
 import { linkedTo } from './task-store';
 

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import { toHistory } from '../../store/history-store';
 import { parseJson, toIso } from '../../store/row-codec';
-import type { Dialect } from '../../store/database';
+import type { Dialect } from '../../store/dialect';
 import type { HistoryRecord, InstanceState, Page, PageQuery, TransactionWrite, WaitingAt } from '../../store/types';
 
 type Row = Record<string, unknown>;
