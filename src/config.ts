@@ -48,6 +48,7 @@ const schema = z.object({
   PROCFLOW_EVENT_BUDGET_MS: z.coerce.number().int().positive().default(2000),
   PROCFLOW_EVENT_BUDGET_ACTIVITIES: z.coerce.number().int().positive().default(800),
   PROCFLOW_ENGINE_CACHE_SIZE: z.coerce.number().int().min(0).default(200),
+  PROCFLOW_SQLITE_CHECKPOINT_MS: z.coerce.number().int().min(0).default(500),
   PROCFLOW_SERVICE_RETRIES: z.coerce.number().int().min(0).default(3),
   PROCFLOW_SERVICE_TIMEOUT_MS: z.coerce.number().int().positive().default(30000),
   PROCFLOW_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
@@ -105,6 +106,8 @@ export interface Config {
   eventBudgetMs: number;
   eventBudgetActivities: number;
   engineCacheSize: number;
+  /** SQLite: how often a worker thread checkpoints the write-ahead log (0: SQLite checkpoints inside commits, as it does by default). */
+  sqliteCheckpointMs: number;
   legacyRoutesOpen: boolean;
   serviceRetries: number;
   serviceTimeoutMs: number;
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventBudgetMs: e.PROCFLOW_EVENT_BUDGET_MS,
     eventBudgetActivities: e.PROCFLOW_EVENT_BUDGET_ACTIVITIES,
     engineCacheSize: e.PROCFLOW_ENGINE_CACHE_SIZE,
+    sqliteCheckpointMs: e.PROCFLOW_SQLITE_CHECKPOINT_MS,
     legacyRoutesOpen: e.PROCFLOW_LEGACY_ROUTES_OPEN,
     serviceRetries: e.PROCFLOW_SERVICE_RETRIES,
     serviceTimeoutMs: e.PROCFLOW_SERVICE_TIMEOUT_MS,

@@ -53,7 +53,12 @@ export interface ServiceOptions {
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.databaseUrl, options.searchPath ? { searchPath: options.searchPath } : {});
+  const db = openDatabase(config.databaseUrl, {
+    ...(options.searchPath ? { searchPath: options.searchPath } : {}),
+    ...(config.sqliteCheckpointMs > 0
+      ? { backgroundCheckpoint: { intervalMs: config.sqliteCheckpointMs, onError: (message: string) => logger.warn('SQLite checkpoint failed', { message }) } }
+      : {}),
+  });
   const migrations = areaMigrations();
   const applied = await migrateLatest(db, migrations);
   if (applied.length) logger.info('migrations applied', { migrations: applied });

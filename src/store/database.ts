@@ -5,6 +5,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrations as coreMigrations } from '../../migrations/index';
 import type { Dialect } from './dialect';
+import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer';
 import { CachingBetterSqlite3Client, CachingPgClient } from './statement-cache';
 
 export type { Dialect } from './dialect';
@@ -27,10 +28,22 @@ function migrationSource(extra: Migrations): Knex.MigrationSource<string> {
   };
 }
 
-export function openDatabase(url: string, options: { searchPath?: string; poolMax?: number } = {}): Database {
+export interface DatabaseOptions {
+  searchPath?: string;
+  poolMax?: number;
+  /**
+   * SQLite files: checkpoint the write-ahead log from a worker thread every `intervalMs`, so that
+   * no commit on the service's thread waits for one (src/store/sqlite-checkpointer.ts).
+   */
+  backgroundCheckpoint?: { intervalMs: number; onError: (message: string) => void };
+}
+
+export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length) || ':memory:';
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const bg = options.backgroundCheckpoint;
+    const checkpointer = bg && file !== ':memory:' ? startCheckpointer(path.resolve(file), bg.intervalMs, bg.onError) : undefined;
     const knex = knexFactory({
       client: CachingBetterSqlite3Client as unknown as typeof Knex.Client,
       connection: { filename: file },
@@ -43,11 +56,19 @@ export function openDatabase(url: string, options: { searchPath?: string; poolMa
           conn.pragma('synchronous = NORMAL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
+          if (checkpointer) conn.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
           done(null, conn);
         },
       },
     });
-    return { knex, dialect: 'sqlite', close: () => knex.destroy() };
+    return {
+      knex,
+      dialect: 'sqlite',
+      close: async () => {
+        await knex.destroy();
+        await checkpointer?.stop();
+      },
+    };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const knex = knexFactory({
