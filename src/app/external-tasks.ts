@@ -21,7 +21,7 @@ const RECHECK_MS = 1000;
 export interface FetchTopic extends LockTopic {
   /** Names of the variables to answer with (undefined: all). */
   variables?: string[];
-  /** Only the task's local variables (procflow keeps none: no variables). */
+  /** Only the task's local variables (its camunda:inputOutput inputs). */
   localVariables?: boolean;
 }
 
@@ -158,12 +158,22 @@ export class ExternalTasks {
     this.wake();
   }
 
-  /** A worker's BPMN error: thrown at the task, for a boundary error event with that code. */
-  async bpmnError(actor: Actor, id: string, workerId: string, error: { code: string; message: string }, variables: Record<string, unknown>): Promise<void> {
+  /**
+   * A worker's BPMN error: thrown at the task, for a boundary error event with that code, an
+   * error event sub-process or a boundary event of an enclosing sub-process. Nothing catching it
+   * ends the task's execution, or refuses the call (PROCFLOW_UNHANDLED_BPMN_ERROR=fail).
+   */
+  async bpmnError(
+    actor: Actor,
+    id: string,
+    workerId: string,
+    error: { code: string; message: string },
+    variables: Record<string, unknown>,
+  ): Promise<InstanceWithIncidents> {
     requireCapability(actor, 'external-tasks');
     const task = await this.open(id);
     requireLockHolder(task, workerId, 'reported a BPMN error for');
-    await this.ctx.events.throwBpmnErrorFromExternalTask(task, error, variables, actor.name);
+    return this.instances.answer(await this.ctx.events.throwBpmnErrorFromExternalTask(task, error, variables, actor.name));
   }
 
   /** A new lock duration from now (service time), for the worker holding the lock. */
@@ -219,8 +229,11 @@ export class ExternalTasks {
     for (const task of tasks) {
       const topic = byTopic.get(task.topic);
       const names = topic?.variables;
-      const none = topic?.localVariables || (names && !names.length);
-      const all = none ? {} : ((await this.ctx.store.instances.get(task.processInstanceId))?.variables ?? {});
+      const none = names && !names.length;
+      const instance = none ? undefined : await this.ctx.store.instances.get(task.processInstanceId);
+      // The task sees the process variables and the local ones where it waits (its inputs), as in Camunda.
+      const locals = instance?.waitingAt.find((w) => w.activityId === task.activityId && !w.taskId)?.variables ?? {};
+      const all = !instance ? {} : topic?.localVariables ? locals : { ...instance.variables, ...locals };
       const variables = names ? Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]])) : all;
       answers.push({ task, variables });
     }

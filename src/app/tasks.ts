@@ -3,8 +3,8 @@
 // comments (task-comments.ts), and completing with the task's form checked.
 import { AppError } from '../errors/app-error';
 import { validateForm } from '../engine/task-forms';
-import type { TaskAttributeChange, TaskFilter, TaskInvolvement, TaskOrder } from '../store/task-store';
-import type { Page, PageQuery, TaskRecord } from '../store/types';
+import { TaskStore, type TaskAttributeChange, type TaskFilter, type TaskInvolvement, type TaskOrder } from '../store/task-store';
+import type { Page, PageQuery, StoreTransaction, TaskRecord } from '../store/types';
 import { maySeeTask, requireActOnTask, requireAssign, requireClaim, requireEditTask, requireUnclaim, taskListScope, type Actor } from './access';
 import type { AppContext } from './context';
 import type { Idempotency } from './idempotency';
@@ -49,20 +49,24 @@ export class Tasks {
     return this.ctx.store.tasks.list(query, page, order);
   }
 
-  /** A task the caller may see, with the instance's variables while it is open. */
+  /** A task the caller may see, with the variables it sees while it is open (the instance's and its local ones). */
   async get(actor: Actor, id: string): Promise<{ task: TaskRecord; instanceVariables?: Record<string, unknown> }> {
     const task = await this.visible(actor, id);
     const instance = task.state === 'open' ? await this.ctx.store.instances.get(task.processInstanceId) : undefined;
-    return instance ? { task, instanceVariables: instance.variables } : { task };
+    if (!instance) return { task };
+    const locals = instance.waitingAt.find((w) => w.taskId === task.id)?.variables;
+    return { task, instanceVariables: locals ? { ...instance.variables, ...locals } : instance.variables };
   }
 
   async claim(actor: Actor, id: string): Promise<TaskRecord> {
     const task = await this.ctx.store.tasks.get(id);
     if (!task) throw new AppError('TASK_NOT_FOUND', `task <${id}> does not exist`);
     requireClaim(actor, task);
-    if (!(await this.ctx.store.tasks.claim(task.id, actor.name, this.ctx.clock.now().toISOString()))) {
-      throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was claimed by someone else`);
-    }
+    const at = this.ctx.clock.now().toISOString();
+    const claimed = await this.withAssignmentListeners(task, actor.name, actor, 'claimed', (trx) =>
+      trx ? TaskStore.claimIn(trx, task.id, actor.name, at) : this.ctx.store.tasks.claim(task.id, actor.name, at),
+    );
+    if (!claimed) throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was claimed by someone else`);
     return { ...task, assignee: actor.name };
   }
 
@@ -71,7 +75,13 @@ export class Tasks {
     const task = await this.found(id);
     requireUnclaim(actor, task);
     if (task.assignee === null) return task;
-    if (!(await this.ctx.store.tasks.reassign(task.id, task.assignee, null, this.ctx.clock.now().toISOString()))) {
+    const at = this.ctx.clock.now().toISOString();
+    const from = task.assignee;
+    if (
+      !(await this.withAssignmentListeners(task, null, actor, 'unclaimed', (trx) =>
+        trx ? TaskStore.reassignIn(trx, task.id, from, null, at) : this.ctx.store.tasks.reassign(task.id, from, null, at),
+      ))
+    ) {
       throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was changed by someone else meanwhile`);
     }
     return { ...task, assignee: null };
@@ -85,7 +95,13 @@ export class Tasks {
     if (!target) throw new AppError('USER_NOT_FOUND', `user <${assignee}> does not exist`);
     requireAssign(actor, task, target);
     if (task.assignee === target.name) return task;
-    if (!(await this.ctx.store.tasks.reassign(task.id, task.assignee, target.name, this.ctx.clock.now().toISOString()))) {
+    const at = this.ctx.clock.now().toISOString();
+    const from = task.assignee;
+    if (
+      !(await this.withAssignmentListeners(task, target.name, actor, 'assigned', (trx) =>
+        trx ? TaskStore.reassignIn(trx, task.id, from, target.name, at) : this.ctx.store.tasks.reassign(task.id, from, target.name, at),
+      ))
+    ) {
       throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was changed by someone else meanwhile`);
     }
     return { ...task, assignee: target.name };
@@ -138,6 +154,50 @@ export class Tasks {
       }
       return { task: done, ...this.instances.answer(instance) };
     });
+  }
+
+  /**
+   * Changes the task's assignee with `change` (false: someone changed it first; with a transaction: in it). A task whose model
+   * has assignment listeners changes in an event of its instance: the listeners run and what they
+   * set commits with the new assignee, in one transaction. One that fails fails the instance with
+   * an incident at the task, and the task is not changed (409 TASK_NOT_OPEN).
+   */
+  private async withAssignmentListeners(
+    task: TaskRecord,
+    assignee: string | null,
+    actor: Actor,
+    verb: string,
+    change: (trx?: StoreTransaction) => Promise<boolean>,
+  ): Promise<boolean> {
+    if (task.assignee === assignee || !(await this.hasAssignmentListeners(task))) return change();
+    let changed = true;
+    const committed = await this.ctx.events.change(task.processInstanceId, (runner) => {
+      if (!runner.assignUserTask(task.executionId, assignee, actor.name)) {
+        throw new AppError('TASK_NOT_OPEN', `task <${task.id}> no longer waits in instance <${task.processInstanceId}>`);
+      }
+      if (runner.hasFailed) return Promise.resolve([]);
+      return Promise.resolve([
+        async (trx) => {
+          changed = await change(trx);
+          // Someone changed the task first: nothing of this event is committed.
+          if (!changed) throw new AppError('TASK_ALREADY_CLAIMED', `task <${task.id}> was changed by someone else meanwhile`);
+        },
+      ]);
+    });
+    if (committed.state === 'failed') {
+      throw new AppError(
+        'TASK_NOT_OPEN',
+        `task <${task.id}> was not ${verb}: an assignment listener of <${task.activityId}> failed, and process instance <${task.processInstanceId}> has an incident there`,
+      );
+    }
+    return changed;
+  }
+
+  private async hasAssignmentListeners(task: TaskRecord): Promise<boolean> {
+    const instance = await this.ctx.store.instances.get(task.processInstanceId);
+    if (!instance) return false;
+    const definition = await this.ctx.registry.get(instance.definitionId);
+    return (definition.listeners?.get(task.activityId)?.task ?? []).some((l) => l.event === 'assignment');
   }
 
   private async found(id: string): Promise<TaskRecord> {

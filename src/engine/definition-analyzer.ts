@@ -2,7 +2,20 @@
 // processes can be started, and for every activity what its element readers find in it.
 import type { ModdleElement, ParseResult } from 'bpmn-moddle';
 import type { DefinitionInfo } from '../store/types';
-import { elementReaders, isUserTask, laneNames, list, PROCESS, SEQUENCE_FLOW, startOptions, str, type ActivityMeta, type ElementPlace } from './elements';
+import {
+  collectListeners,
+  elementReaders,
+  isUserTask,
+  laneNames,
+  list,
+  PROCESS,
+  SEQUENCE_FLOW,
+  startOptions,
+  str,
+  type ActivityMeta,
+  type ElementListeners,
+  type ElementPlace,
+} from './elements';
 
 export type { ActivityMeta } from './elements';
 
@@ -16,6 +29,8 @@ export interface ProcessMeta {
 export interface DocumentMeta {
   processes: ProcessMeta[];
   activities: Map<string, ActivityMeta>;
+  /** Execution and task listeners, by the id of the process, flow node or sequence flow holding them. */
+  listeners: Map<string, ElementListeners>;
 }
 
 function describeActivity(el: ModdleElement, place: ElementPlace): ActivityMeta {
@@ -62,7 +77,7 @@ export function analyzeDocument(parsed: ParseResult): DocumentMeta {
     };
     processes.push({ id: root.id, name: str(root.name), executable: root.isExecutable !== false, info });
   }
-  return { processes, activities };
+  return { processes, activities, listeners: collectListeners(parsed) };
 }
 
 /** Who may start the process, as the model declares it (Camunda's candidate starter attributes). */

@@ -11,7 +11,9 @@ import {
   giveConnectorsIds,
   hoistCompensationHandlers,
   javaDelegateProblem,
+  linkEventProblems,
   list,
+  listenerProblems,
   loopCardinalityProblem,
   PROCESS,
   SEQUENCE_FLOW,
@@ -144,9 +146,12 @@ export function checkDocument(parsed: ParseResult, warnings: DeployWarning[] = [
   const containers = rootElements.filter((r) => r.$type === PROCESS);
   while (containers.length) {
     const container = containers.shift() as ModdleElement;
+    if (container.$type === PROCESS) for (const message of listenerProblems(container)) errors.push({ elementId: container.id, message });
+    errors.push(...linkEventProblems(container));
     for (const el of (container.flowElements as ModdleElement[] | undefined) ?? []) {
       const java = javaDelegateProblem(el);
       if (java) errors.push({ elementId: el.id, message: java });
+      for (const message of listenerProblems(el)) errors.push({ elementId: el.id, message });
       if (el.$type === SEQUENCE_FLOW) {
         if (!el.sourceRef) errors.push({ elementId: el.id, message: `sequence flow <${el.id}> has no valid sourceRef` });
         if (!el.targetRef) errors.push({ elementId: el.id, message: `sequence flow <${el.id}> has no valid targetRef` });

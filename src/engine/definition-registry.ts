@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error';
 import type { Store } from '../store/store';
 import type { DefinitionRecord } from '../store/types';
 import type { ActivityMeta } from './definition-analyzer';
+import type { ElementListeners } from './elements';
 import { compileDocument } from './definition-compiler';
 import { LruCache } from './lru-cache';
 
@@ -11,6 +12,8 @@ export interface RuntimeDefinition {
   record: DefinitionRecord;
   sourceContext: unknown;
   activities: Map<string, ActivityMeta>;
+  /** Execution and task listeners by element id (elements/listeners.ts). */
+  listeners?: Map<string, ElementListeners>;
 }
 
 export class DefinitionRegistry {
@@ -19,8 +22,12 @@ export class DefinitionRegistry {
   constructor(private readonly store: Store) {}
 
   /** Seeds the cache right after a deploy, so the first start does not parse again. */
-  remember(record: DefinitionRecord, compiled: { sourceContext: unknown; meta: { activities: Map<string, ActivityMeta> } }): void {
-    this.cache.set(record.id, Promise.resolve({ record, sourceContext: compiled.sourceContext, activities: compiled.meta.activities }));
+  remember(
+    record: DefinitionRecord,
+    compiled: { sourceContext: unknown; meta: { activities: Map<string, ActivityMeta>; listeners?: Map<string, ElementListeners> } },
+  ): void {
+    const { activities, listeners } = compiled.meta;
+    this.cache.set(record.id, Promise.resolve({ record, sourceContext: compiled.sourceContext, activities, ...(listeners ? { listeners } : {}) }));
   }
 
   get(definitionId: string): Promise<RuntimeDefinition> {
@@ -38,6 +45,6 @@ export class DefinitionRegistry {
     const xml = record && (await this.store.definitions.getXml(definitionId));
     if (!record || xml === undefined) throw new AppError('DEFINITION_NOT_FOUND', `process definition <${definitionId}> does not exist`);
     const compiled = await compileDocument(xml);
-    return { record, sourceContext: compiled.sourceContext, activities: compiled.meta.activities };
+    return { record, sourceContext: compiled.sourceContext, activities: compiled.meta.activities, listeners: compiled.meta.listeners };
   }
 }

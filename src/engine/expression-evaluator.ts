@@ -45,7 +45,7 @@ const WORD_OPS: Record<string, string> = {
   mod: '%',
   empty: 'empty',
 };
-const SYMBOL_OPS = ['===', '!==', '==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '+', '-', '*', '/', '%', '?', ':', '.', '(', ')', '[', ']', ','];
+const SYMBOL_OPS = ['===', '!==', '==', '!=', '<=', '>=', '&&', '||', '+=', '<', '>', '!', '+', '-', '*', '/', '%', '?', ':', '.', '(', ')', '[', ']', ','];
 const FORBIDDEN_PROPS = new Set(['__proto__', 'prototype', 'constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__']);
 
 function tokenize(src: string): Token[] {
@@ -105,11 +105,13 @@ const BINARY_PRECEDENCE: Record<string, number> = {
   '>': 4,
   '<=': 4,
   '>=': 4,
-  '+': 5,
-  '-': 5,
-  '*': 6,
-  '/': 6,
-  '%': 6,
+  // EL 3.0's string concatenation, between the relational and the additive operators.
+  '+=': 5,
+  '+': 6,
+  '-': 6,
+  '*': 7,
+  '/': 7,
+  '%': 7,
 };
 
 class Parser {
@@ -259,6 +261,32 @@ function looseEquals(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * An operand of `+ - * / %` coerced to a number as JUEL does: null (or not set) is 0, a text is
+ * parsed as a number ('' is 0) and a text that is no number is an error, as are a boolean and any
+ * other value. So `+` always adds (`${'1' + 2}` is 3); `+=` joins texts.
+ */
+function arithmeticOperand(v: unknown, op: string): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const trimmed = v.trim();
+    if (trimmed === '') return 0;
+    if (NUMERIC_TEXT.test(trimmed)) return Number(trimmed);
+    throw new ExpressionError(`<${op}> works on numbers: the text <${v}> is not a number (join texts with +=)`, v);
+  }
+  const what = typeof v === 'object' ? `a ${kindOf(v)}` : `the ${typeof v} <${String(v)}>`;
+  throw new ExpressionError(`<${op}> works on numbers: ${what} is not a number`, String(v));
+}
+
+const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** An operand of `+=` as text: null (or not set) is the empty text, an object its JSON. */
+function concatenated(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
 function evaluate(node: Node, scope: Scope, fns: Functions): unknown {
   switch (node.k) {
     case 'lit':
@@ -276,8 +304,9 @@ function evaluate(node: Node, scope: Scope, fns: Functions): unknown {
     }
     case 'method': {
       const args = node.args.map((a) => evaluate(a, scope, fns));
-      if (node.obj.k === 'id' && node.obj.name === 'execution') {
-        const handled = executionMethod(node.name, args, scope, fns);
+      // `execution.getVariable('x')` and, in a task listener, `task.setVariable('x', 1)`.
+      if (node.obj.k === 'id' && (node.obj.name === 'execution' || node.obj.name === 'task')) {
+        const handled = executionMethod(node.obj.name, node.name, args, scope, fns);
         if (handled !== NOT_HANDLED) return handled;
       }
       return callMethod(evaluate(node.obj, scope, fns), node.name, args, describeTarget(node.obj));
@@ -308,16 +337,18 @@ function evaluate(node: Node, scope: Scope, fns: Functions): unknown {
           return (l as number) <= (r as number);
         case '>=':
           return (l as number) >= (r as number);
+        case '+=':
+          return concatenated(l) + concatenated(r);
         case '+':
-          return typeof l === 'string' || typeof r === 'string' ? `${String(l ?? '')}${String(r ?? '')}` : Number(l) + Number(r);
+          return arithmeticOperand(l, '+') + arithmeticOperand(r, '+');
         case '-':
-          return Number(l) - Number(r);
+          return arithmeticOperand(l, '-') - arithmeticOperand(r, '-');
         case '*':
-          return Number(l) * Number(r);
+          return arithmeticOperand(l, '*') * arithmeticOperand(r, '*');
         case '/':
-          return Number(l) / Number(r);
+          return arithmeticOperand(l, '/') / arithmeticOperand(r, '/');
         case '%':
-          return Number(l) % Number(r);
+          return arithmeticOperand(l, '%') % arithmeticOperand(r, '%');
       }
     }
   }
@@ -392,8 +423,8 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** `execution.getVariable('x')` and its kin, read from (or written to) the expression's variables. */
-function executionMethod(name: string, args: unknown[], scope: Scope, fns: Functions): unknown {
+/** `execution.getVariable('x')` (or `task.…`) and its kin, read from (or written to) the expression's variables. */
+function executionMethod(receiver: string, name: string, args: unknown[], scope: Scope, fns: Functions): unknown {
   const variable = String(args[0]);
   switch (name) {
     case 'getVariable':
@@ -405,7 +436,7 @@ function executionMethod(name: string, args: unknown[], scope: Scope, fns: Funct
     case 'setVariable':
     case 'setVariableLocal': {
       const set = Object.hasOwn(fns, SET_VARIABLE) ? fns[SET_VARIABLE] : undefined;
-      if (!set) throw new ExpressionError(`<execution.${name}()> sets variables only in a script task or a camunda:expression task`, name);
+      if (!set) throw new ExpressionError(`<${receiver}.${name}()> sets variables only in a script task, a camunda:expression task or a listener`, name);
       set(variable, args[1]);
       return null;
     }

@@ -17,6 +17,10 @@ import {
   loopGuard,
   loopScopedExpressions,
   LoopCounts,
+  LocalVariables,
+  localScopedExpressions,
+  type LocalVariablesState,
+  type ScopeContent,
   passThroughManualTasks,
   quartzCronTimers,
   dueTimersAsJobs,
@@ -24,9 +28,11 @@ import {
   rearmNonInterruptingBoundaries,
   collectThrownSignals,
   compensationEvents,
+  compensatedInstancesExpressions,
   Compensations,
   type CompensationState,
   catchAllErrorStarts,
+  errorIdByCode,
   EventSubProcessTimers,
   EventSubProcessInterruptions,
   eventSubProcessStarts,
@@ -45,6 +51,7 @@ import type { ServiceRegistry } from './service-registry';
 import type { PostponedApi } from './runner/engine-api';
 import { CallWaits, type CallWait, type Thrown } from './runner/call-waits';
 import { recordHistory } from './runner/history-recorder';
+import { ListenerCalls } from './runner/listener-calls';
 import { RunBudget } from './runner/run-budget';
 import { takeSnapshot, type RunnerSnapshot } from './runner/runner-snapshot';
 import { RunnerState } from './runner/runner-state';
@@ -83,6 +90,9 @@ export class InstanceRunner {
   private readonly services: ServiceTasks;
   private readonly calls: CallWaits;
   private readonly compensations: Compensations;
+  private readonly listenerCalls: ListenerCalls;
+  /** The local variables of running activities (camunda:inputOutput inputs), saved with the engine state. */
+  private readonly locals = new LocalVariables();
   private readonly callIncidents: Array<{ activityId: string; message: string }> = [];
   private actor: string | null = null;
   variables: Record<string, unknown>;
@@ -106,11 +116,12 @@ export class InstanceRunner {
       timeoutMs: options.serviceTimeoutMs,
       instance: { id: identity.id, businessKey: identity.businessKey, definitionKey: definition.record.key },
       activities: definition.activities,
-      variables: () => this.variables,
+      variables: (at) => this.variablesAt(at),
       detached: () => state.detached,
-      mergeVariables: (processVariables, vars) => this.mergeVariables(processVariables, vars),
+      mergeVariables: (processVariables, vars, at) => this.setVariablesAt(at, processVariables, vars),
       answered: () => this.budget.restartClock(),
       callSafely: (fn) => state.callSafely(fn),
+      errorIdFor: (code) => errorIdByCode(definition.sourceContext, code),
     });
     const processId = definition.record.info.processId;
     const setVariables = (scope: Record<string, unknown>, vars: Record<string, unknown>) => this.mergeVariables(scope, vars);
@@ -132,23 +143,16 @@ export class InstanceRunner {
     this.engine = new Engine({
       name: identity.id,
       sourceContext: definition.sourceContext as never,
-      expressions: loopScopedExpressions(createEngineExpressions(options.clock), loopCounts),
-      scripts: juelScripts({ clock: options.clock, instance: identity, setVariables, callSafely: (fn) => state.callSafely(fn) }),
+      expressions: compensatedInstancesExpressions(
+        loopScopedExpressions(localScopedExpressions(createEngineExpressions(options.clock), this.locals), loopCounts),
+        () => this.compensations,
+      ),
+      scripts: juelScripts({ clock: options.clock, instance: identity, setVariables, callSafely: (fn) => state.callSafely(fn), locals: this.locals }),
       timers: this.timers.engineOption(),
       extensions: {
         procflow: this.services.extension,
-        procflowExpressions: expressionTasks({ clock: options.clock, setVariables, callSafely: (fn) => state.callSafely(fn) }),
-        procflowInputOutput: inputOutputMapping({
-          clock: options.clock,
-          setVariables,
-          removeVariables: (scope, names) => {
-            setVariables(scope, Object.fromEntries(names.map((n) => [n, undefined])));
-            for (const n of names) {
-              delete this.variables[n];
-              delete scope[n];
-            }
-          },
-        }),
+        procflowExpressions: expressionTasks({ clock: options.clock, setVariables, callSafely: (fn) => state.callSafely(fn), locals: this.locals }),
+        procflowInputOutput: inputOutputMapping({ clock: options.clock, locals: this.locals, setVariables }),
         procflowManualTasks: passThroughManualTasks,
         procflowCatchAllErrorStarts: catchAllErrorStarts,
         procflowCronTimers: quartzCronTimers(options.clock),
@@ -168,7 +172,7 @@ export class InstanceRunner {
       try {
         const value = resolveTemplate(
           name,
-          scopeOf({ environment: { variables: { ...this.variables, ...api.environment.variables } } }),
+          scopeOf({ environment: { variables: { ...this.variables, ...api.environment.variables, ...this.locals.visible(api.content) } } }),
           expressionFunctions(options.clock),
         );
         return value === undefined || value === null ? name : String(value);
@@ -183,6 +187,16 @@ export class InstanceRunner {
       activities: definition.activities,
       processId,
       instanceId: identity.id,
+    });
+    // Before the history recorder and the other listeners of the same events: what a listener sets is seen by what follows.
+    this.listenerCalls = new ListenerCalls({
+      listener: this.listener,
+      state,
+      definition,
+      identity,
+      clock: options.clock,
+      variables: (at) => this.variablesAt(at as ScopeContent | undefined),
+      setVariables,
     });
     this.engine.on('end', () => (state.ended = true));
     if (this.compensations.used) this.listener.on('activity.end', (api: Parameters<Compensations['onEnd']>[0]) => this.compensations.onEnd(api));
@@ -256,6 +270,7 @@ export class InstanceRunner {
     // (an overdue timer firing, a service re-run) is.
     runner.state.resuming = true;
     runner.compensations.restore((engineState as { procflowCompensation?: CompensationState } | null)?.procflowCompensation);
+    runner.locals.restore((engineState as { procflowLocals?: LocalVariablesState } | null)?.procflowLocals);
     await runner.state.guard(async () => {
       runner.engine.recover(engineState);
       await runner.engine.resume({ listener: runner.listener });
@@ -288,12 +303,28 @@ export class InstanceRunner {
       .find((a) => a.content.executionId === executionId);
     if (!api) return false;
     this.beginEvent(actor);
-    this.mergeVariables(api.owner.environment.variables, variables);
+    this.setVariablesAt(api.content, api.owner.environment.variables, variables);
+    // The complete listeners run before the task ends; one that fails fails the instance at the task.
+    if (!this.listenerCalls.taskEvent(api, 'complete')) return true;
     await this.state.guard(() => {
       api.signal({ ...variables });
       return Promise.resolve();
     });
     await this.settle();
+    return true;
+  }
+
+  /**
+   * The assignee of the user task waiting with this execution id changes (claim, unclaim, assign
+   * over the API): its assignment listeners run. False when nothing waits there.
+   */
+  assignUserTask(executionId: string, assignee: string | null, actor: string | null): boolean {
+    const api = this.postponed()
+      .flatMap((a) => (isUserTask(a.type) ? [...iterationWaits(a).map((it) => it.api), a] : [a]))
+      .find((a) => a.content.executionId === executionId);
+    if (!api) return false;
+    this.beginEvent(actor);
+    this.listenerCalls.taskEvent(api, 'assignment', { assignee });
     return true;
   }
 
@@ -335,7 +366,7 @@ export class InstanceRunner {
     if (!callback) return false;
     this.beginEvent(actor);
     const api = this.postponed().find((a) => a.content.executionId === executionId);
-    if (api) this.mergeVariables(api.owner.environment.variables, variables);
+    if (api) this.setVariablesAt(api.content, api.owner.environment.variables, variables);
     await this.state.guard(() => {
       answer(callback);
       return Promise.resolve();
@@ -355,7 +386,7 @@ export class InstanceRunner {
     ).filter((s) => waitsFor(s.meta, elementRef) && !waiting.some((api) => api.id === s.meta.id));
     if (!waiting.length && !starts.length) return false;
     this.beginEvent(actor);
-    for (const api of waiting) this.mergeVariables(api.owner.environment.variables, variables);
+    for (const api of waiting) this.setVariablesAt(api.content, api.owner.environment.variables, variables);
     if (starts.length) this.mergeVariables({}, variables);
     await this.state.guard(() => {
       let signalled = true;
@@ -443,7 +474,7 @@ export class InstanceRunner {
     if (!wait) return false;
     this.calls.done(executionId);
     this.beginEvent(actor);
-    this.mergeVariables(wait.api.environment.variables, variables);
+    this.setVariablesAt(wait.api.content, wait.api.environment.variables, variables);
     await this.state.guard(() => {
       wait.api.signal({ ...variables });
       return Promise.resolve();
@@ -516,6 +547,7 @@ export class InstanceRunner {
       postponed: () => this.postponed(),
       waitedNow: () => new Set(this.history.flatMap((h) => (h.event === 'wait' && h.activityId ? [h.activityId] : []))),
       compensation: () => this.compensations.state(),
+      locals: this.locals,
     });
   }
 
@@ -535,6 +567,12 @@ export class InstanceRunner {
 
   currentVariables(): Record<string, unknown> {
     return cleanVariables(this.variables);
+  }
+
+  /** The variables visible where this runs: the process variables and the local ones of the activities around it. */
+  variablesAt(at: ScopeContent | undefined): Record<string, unknown> {
+    const locals = this.locals.visible(at);
+    return Object.keys(locals).length ? { ...this.variables, ...locals } : this.variables;
   }
 
   // ----- internals -----
@@ -563,6 +601,11 @@ export class InstanceRunner {
 
   private mergeVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>): void {
     mergeVariables(this.engine, this.variables, processVariables, variables);
+  }
+
+  /** Sets variables as Camunda's setVariable does where this runs: a local one of a scope around it there, the others in the process scope. */
+  private setVariablesAt(at: ScopeContent | undefined, processVariables: Record<string, unknown>, variables: Record<string, unknown>): void {
+    this.mergeVariables(processVariables, this.locals.assign(at, variables));
   }
 
   private async settle(): Promise<void> {

@@ -104,7 +104,7 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el(
     'bpmn:ErrorEventDefinition',
     'supported',
-    'a BPMN error thrown or caught by its errorCode; the innermost handler catches it (an error event sub-process of the scope of the throw before the boundary events of that scope); an error start event without errorRef catches any error no other event sub-process of its scope names; an error nothing catches ends the execution that threw it, as in Camunda 7 (PROCFLOW_UNHANDLED_BPMN_ERROR=fail refuses the event instead with 422 BPMN_ERROR_UNHANDLED)',
+    'a BPMN error thrown or caught by its errorCode; the innermost handler catches it (an error event sub-process of the scope of the throw before the boundary events of that scope); an error start event without errorRef catches any error no other event sub-process of its scope names; a `BpmnError` a service task handler throws or an external-task worker reports is caught the same way (a boundary event of the task, an error event sub-process of its scope, a boundary event of an enclosing sub-process); an error nothing catches ends the execution that threw it without taking its outgoing flows, as in Camunda 7 (PROCFLOW_UNHANDLED_BPMN_ERROR=fail refuses the event, or the worker’s call, instead with 422 BPMN_ERROR_UNHANDLED)',
   ),
   el('bpmn:EscalationEventDefinition', 'supported', 'an escalation thrown or caught by its escalationCode'),
   el(
@@ -115,11 +115,15 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   ),
   el('bpmn:ConditionalEventDefinition', 'supported', 'evaluated when the event is reached and whenever a variable is set or deleted over the API'),
   el('bpmn:TerminateEventDefinition', 'supported', 'ends the whole instance, as bpmn-engine'),
-  el('bpmn:LinkEventDefinition', 'supported', 'a link throw continues at the link catch of the same name, as bpmn-engine'),
+  el(
+    'bpmn:LinkEventDefinition',
+    'supported',
+    'a link throw continues at the link catch of the same name, as bpmn-engine; two catches of one name in a scope, or a catch after an event-based gateway, are refused at deploy',
+  ),
   el(
     'bpmn:CompensateEventDefinition',
     'partly',
-    'a compensation boundary event records its activity when it completes (kept with the instance state, so across restarts); a compensation throw or end event runs the handlers of what completed in its scope, sub-processes included, newest first, and waits for them. Not done: compensation event sub-processes are not started by it; a multi-instance activity is compensated once, not once per instance; a handler of an activity inside a sub-process runs at process level and sees the process variables, not those of the sub-process; inside a transaction compensation is left to bpmn-engine',
+    'a compensation boundary event records its activity when it completes (kept with the instance state, so across restarts); a compensation throw or end event runs the handlers of what completed in its scope, sub-processes included, newest first, and waits for them. A multi-instance activity is compensated once per completed instance: its handler runs for all of them at once (a parallel multi-instance of the handler), each run seeing the loopCounter of the instance it compensates (not its element variable). Not done: compensation event sub-processes are not started by it; a multi-instance activity is compensated only once all its instances have completed; a handler of an activity inside a sub-process runs at process level and sees the process variables, not those of the sub-process; inside a transaction compensation is left to bpmn-engine',
   ),
   el('bpmn:CancelEventDefinition', 'partly', 'run by bpmn-engine as it comes (transactions); procflow does not test it'),
   // Activities.
@@ -177,24 +181,48 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el('camunda:Value', 'supported', 'an enum value of a form field'),
   el('camunda:Validation', 'supported', 'the constraints of a form field'),
   el('camunda:Constraint', 'supported', 'a form field constraint'),
-  el('camunda:InputOutput', 'partly', 'input parameters are process variables while the activity runs, not local ones'),
-  el('camunda:InputParameter', 'supported', 'set when the activity is entered'),
-  el('camunda:OutputParameter', 'supported', 'copied into the process scope when the activity ends'),
+  el(
+    'camunda:InputOutput',
+    'partly',
+    'on a multi-instance activity the inputs are evaluated once, when the activity is entered (without `loopCounter`), not for each instance; a call activity’s `calledElement` expression does not see its inputs (bpmn-elements evaluates it without the activity)',
+  ),
+  el(
+    'camunda:InputParameter',
+    'supported',
+    'a local variable of the activity, set when it is entered: seen by its expressions, its boundary events and what runs inside it, not a process variable, gone when it ends',
+  ),
+  el(
+    'camunda:OutputParameter',
+    'supported',
+    'evaluated with the activity’s local variables and the values it ended with, and set in the scope around it when it ends (not when it is interrupted)',
+  ),
   el('camunda:List', 'supported', 'a list value of a parameter'),
   el('camunda:Map', 'supported', 'a map value of a parameter'),
   el('camunda:Entry', 'supported', 'an entry of a map value'),
   el(
     'camunda:Script',
     'supported',
-    'a juel script (one expression) of a parameter is evaluated by procflow’s safe evaluator; other script formats: see camunda:scriptFormat',
+    'a juel script (one expression) of a parameter or a listener is evaluated by procflow’s safe evaluator; other script formats: see camunda:scriptFormat',
   ),
   el('camunda:In', 'supported', 'variables passed to a called instance'),
   el('camunda:Out', 'supported', 'variables passed back from a called instance'),
   el('camunda:FailedJobRetryTimeCycle', 'supported', 'retry count and interval of a failing handler (`R5/PT5M`)', { on: SERVICE_LIKE }),
   el('camunda:FailedJobRetryTimeCycle', 'ignored', 'only service tasks with a handler are retried; here the cycle is not read'),
-  el('camunda:ExecutionListener', 'ignored', 'the listener is not called: nothing runs when the element starts, ends or is taken'),
-  el('camunda:TaskListener', 'ignored', 'the listener is not called: nothing runs when the task is created, assigned or completed'),
-  el('camunda:Field', 'ignored', 'field injection serves Java delegates and listeners, which are not run'),
+  el(
+    'camunda:ExecutionListener',
+    'partly',
+    'a camunda:expression or a juel camunda:script, evaluated by procflow’s safe evaluator: at the start and end of the process, a sub-process, an activity, an event or a gateway (end also when a running activity is interrupted; a boundary event’s, or an event’s after an event-based gateway, when it fires), at the take of a sequence flow; what it sets is a process variable, committed with the event; one that cannot be evaluated fails the instance with an incident at its element; camunda:class and camunda:delegateExpression listeners are refused at deploy. Not done: nothing runs when an instance is cancelled over the API; the end of an event-based gateway comes after the event that fired it',
+  ),
+  el(
+    'camunda:TaskListener',
+    'supported',
+    'a camunda:expression or a juel camunda:script, evaluated by procflow’s safe evaluator at create (when the task opens), assignment (after create when it opens with an assignee; claim, unclaim and assign over the API) and complete (before the task ends, in the completing event); what it sets is a process variable, committed with the event; one that cannot be evaluated fails the instance with an incident at the task; camunda:class and camunda:delegateExpression listeners are refused at deploy',
+  ),
+  el(
+    'camunda:Field',
+    'ignored',
+    'field injection serves Java delegates and class listeners, which procflow refuses; an expression or script listener reads no fields',
+  ),
   el('camunda:Connector', 'ignored', 'the connector is not called; a service task runs its camunda:topic or camunda:expression'),
   el('camunda:Properties', 'ignored', 'extension properties are not read by procflow'),
   el('camunda:Property', 'ignored', 'not read by procflow'),
@@ -313,6 +341,20 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   at('camunda:topic', SERVICE_LIKE, 'supported', 'the handler or external worker topic'),
   at('camunda:expression', SERVICE_LIKE, 'supported', 'evaluated when the task runs'),
   at('camunda:resultVariable', SERVICE_LIKE, 'supported', 'the variable the expression’s value goes to'),
+  // Listeners.
+  at('camunda:expression', ['camunda:ExecutionListener', 'camunda:TaskListener'], 'supported', 'evaluated when the listener’s event happens'),
+  at('camunda:event', ['camunda:ExecutionListener'], 'supported', 'start, end, take (a sequence flow’s listener without it: take)', {
+    values: ['start', 'end', 'take'],
+    otherValues: { support: 'ignored', note: 'the listener is never called: procflow calls execution listeners at start, end and take' },
+  }),
+  at('camunda:event', ['camunda:TaskListener'], 'supported', 'create, assignment, complete', {
+    values: ['create', 'assignment', 'complete'],
+    otherValues: {
+      support: 'ignored',
+      note: 'the listener is never called (update, delete and timeout are not): procflow calls task listeners at create, assignment and complete',
+    },
+  }),
+  at('camunda:id', ['camunda:TaskListener'], 'descriptive', 'names a timeout listener, which is not called'),
   // Script tasks.
   at('bpmn:scriptFormat', ['bpmn:ScriptTask'], 'supported', 'juel, in any case: the script is one expression', {
     ...JUEL,
@@ -328,7 +370,10 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   ),
   at('camunda:scriptFormat', ['camunda:Script'], 'supported', 'juel, in any case: the script is one expression', {
     ...JUEL,
-    otherValues: { support: 'ignored', note: `the script is not run (${NOT_A_SCRIPT}): the instance fails with an incident when the parameter is evaluated` },
+    otherValues: {
+      support: 'ignored',
+      note: `the script is not run (${NOT_A_SCRIPT}): the instance fails with an incident when the parameter or listener is evaluated`,
+    },
   }),
   at('camunda:class', undefined, 'refused', 'procflow runs no Java: 400 BPMN_INVALID naming the element'),
   at('camunda:delegateExpression', undefined, 'refused', 'procflow runs no Java: 400 BPMN_INVALID naming the element'),

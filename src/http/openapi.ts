@@ -182,6 +182,16 @@ const ops: OpenApiPaths = {
       errors: [400, 404, 409],
     },
   },
+  '/api/external-tasks/{id}/bpmn-error': {
+    post: {
+      id: 'reportExternalTaskBpmnError',
+      summary:
+        'Report a BPMN error for an external task locked by the worker: its variables are set and the error is thrown at the task (nothing catching it ends the task, or 422 BPMN_ERROR_UNHANDLED with PROCFLOW_UNHANDLED_BPMN_ERROR=fail)',
+      body: s.externalTaskBpmnErrorBody,
+      ok: [200, s.externalTaskCompletedSchema],
+      errors: [400, 404, 409, 422],
+    },
+  },
   '/api/messages': { post: { id: 'correlateMessage', summary: 'Correlate a message', body: s.messageBody, ok: [200, s.correlatedSchema], errors: [400, 404] } },
   '/api/signals': { post: { id: 'broadcastSignal', summary: 'Broadcast a signal', body: s.signalBody, ok: [200, s.deliveredSchema], errors: [400] } },
   '/api/incidents': { get: { id: 'listIncidents', summary: 'Incidents', query: s.incidentQuery, ok: [200, s.listOf(s.incidentSchema)] } },

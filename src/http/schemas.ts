@@ -131,6 +131,8 @@ const waitingAt = z.object({
   type: z.string(),
   /** At a user task: the task's id, so a client completes it without listing tasks first. */
   taskId: z.string().optional(),
+  /** The local variables visible there: the camunda:inputOutput inputs of the activity and of the sub-processes around it (not process variables). */
+  variables: variablesSchema.optional(),
 });
 
 export const processInstanceSchema = z.object({
@@ -254,6 +256,14 @@ export const externalTaskSchema = z.object({
 });
 
 export const externalTaskCompleteBody = completeBody.extend({ workerId: z.string().min(1).max(255).optional() });
+
+/** A worker's BPMN error: the errorCode a boundary error event or error event sub-process matches on. */
+export const externalTaskBpmnErrorBody = z.object({
+  workerId: z.string().min(1).max(255),
+  errorCode: z.string().min(1).max(255),
+  errorMessage: z.string().max(4000).optional(),
+  variables: variablesSchema.default({}),
+});
 
 export const externalTaskLockBody = z.object({
   workerId: z.string().min(1).max(255),

@@ -202,8 +202,13 @@ export class TaskStore {
   }
 
   /** Sets the assignee if the task is open and unclaimed (or already the caller's). */
-  async claim(id: string, assignee: string, at: string): Promise<boolean> {
-    const n = await this.knex('tasks')
+  claim(id: string, assignee: string, at: string): Promise<boolean> {
+    return TaskStore.claimIn(this.knex, id, assignee, at);
+  }
+
+  /** As claim, in a transaction (an event's, when assignment listeners run with it). */
+  static async claimIn(db: Knex | Knex.Transaction, id: string, assignee: string, at: string): Promise<boolean> {
+    const n = await db('tasks')
       .where({ id, state: 'open' })
       .andWhere((w) => void w.whereNull('assignee').orWhere('assignee', assignee))
       .update({ assignee, claimed_at: at });
@@ -214,8 +219,13 @@ export class TaskStore {
    * Gives an open task to `assignee` (null: back to its candidate groups), provided its assignee
    * is still the one the caller saw (`from`): a concurrent change makes it refuse.
    */
-  async reassign(id: string, from: string | null, assignee: string | null, at: string): Promise<boolean> {
-    const q = this.knex('tasks').where({ id, state: 'open' });
+  reassign(id: string, from: string | null, assignee: string | null, at: string): Promise<boolean> {
+    return TaskStore.reassignIn(this.knex, id, from, assignee, at);
+  }
+
+  /** As reassign, in a transaction (an event's, when assignment listeners run with it). */
+  static async reassignIn(db: Knex | Knex.Transaction, id: string, from: string | null, assignee: string | null, at: string): Promise<boolean> {
+    const q = db('tasks').where({ id, state: 'open' });
     if (from === null) void q.whereNull('assignee');
     else void q.where('assignee', from);
     const n = await q.update({ assignee, claimed_at: assignee === null ? null : at });

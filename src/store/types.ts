@@ -68,6 +68,8 @@ export interface WaitingAt {
   type: string;
   /** At a user task: the task's id (GET/POST /api/tasks/{id}). */
   taskId?: string;
+  /** The local variables visible there (camunda:inputOutput inputs of the activity and of the sub-processes around it). */
+  variables?: Record<string, unknown>;
 }
 
 export interface InstanceRecord {

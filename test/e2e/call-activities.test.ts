@@ -3,8 +3,8 @@
 // variables; the child's end moves the parent on; a child's BPMN error reaches the call
 // activity's boundary event; cancelling the parent or an interrupting timer cancels the child;
 // multi-instance call activities start one child per iteration; all of it survives a restart.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { createUser, deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 import { waitUntil } from '../helpers/wait';
 
 interface Instance {
@@ -28,23 +28,15 @@ interface Task {
 }
 
 describe.each(databaseKinds)('call activities on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   let reviewer: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     for (const name of ['call-review-child.bpmn', 'call-review-parent.bpmn', 'call-missing.bpmn', 'call-multi-instance.bpmn']) {
       const res = await deploy(t, fixture(name), name);
       expect(res.status).toBe(201);
     }
     reviewer = await createUser(t, 'rita', ['reviewers']);
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   const instance = async (id: string) => {
@@ -210,8 +202,7 @@ describe.each(databaseKinds)('call activities on %s', (kind) => {
   test('a parent waiting on its child and the child waiting at its task survive a restart', async () => {
     const parent = await start('callReviewParent', { variables: { amount: 9 } });
     const [child] = await children(parent.id);
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
     const [review] = await openTasks(child?.id ?? '');
     expect(review).toMatchObject({ activityId: 'review' });
     await complete(review?.id ?? '', { reviewNote: 'after the restart' }, reviewer);

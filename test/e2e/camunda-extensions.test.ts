@@ -1,26 +1,18 @@
 // Camunda 7 attributes and elements run as drawn, over HTTP on SQLite and Postgres:
 // camunda:inputOutput, manual tasks and tasks of no type, camunda:expression service tasks.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { createUser, deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 
 describe.each(databaseKinds)('Camunda extensions on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   let clerk: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     clerk = await createUser(t, 'clara', ['clerks']);
     for (const name of ['input-output.bpmn', 'manual-task.bpmn', 'expression-task.bpmn']) {
       const res = await deploy(t, fixture(name), name);
       expect(res.status).toBe(201);
     }
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   async function openTask(instanceId: string): Promise<{ id: string; activityId: string }> {
@@ -30,15 +22,15 @@ describe.each(databaseKinds)('Camunda extensions on %s', (kind) => {
     return res.body.items[0] as { id: string; activityId: string };
   }
 
-  test('inputOutput: inputs are the task’s variables while it waits; outputs reach the process when it ends', async () => {
+  test('inputOutput: inputs are the task’s local variables while it waits; outputs reach the process when it ends', async () => {
     const started = await t.admin.post('/api/process-definitions/ioMapping/start').send({ variables: { amount: 20, customer: 'ACME' } });
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({
-      state: 'running',
-      waitingAt: [{ activityId: 'review' }],
-      variables: { amount: 20, greeting: 'hello', doubled: 40, items: ['first', 21], address: { city: 'Oslo', customer: 'ACME' } },
-    });
+    const inputs = { greeting: 'hello', doubled: 40, items: ['first', 21], address: { city: 'Oslo', customer: 'ACME' } };
+    expect(started.body).toMatchObject({ state: 'running', waitingAt: [{ activityId: 'review', variables: inputs }], variables: { amount: 20 } });
+    for (const local of Object.keys(inputs)) expect(started.body.variables).not.toHaveProperty(local);
     const task = await openTask(started.body.id as string);
+    // The task sees them with the process variables.
+    expect((await t.as(clerk).get(`/api/tasks/${task.id}`)).body.variables).toEqual({ amount: 20, customer: 'ACME', ...inputs });
     const done = await t
       .as(clerk)
       .post(`/api/tasks/${task.id}/complete`)

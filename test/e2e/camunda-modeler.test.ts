@@ -7,8 +7,8 @@
 // after its file; "Start instance" as `POST /process-definition/{id}/start` with
 // `{businessKey, variables}` for the definition the deploy answered (or, when the diagram was
 // unchanged, the one it answered before). On SQLite and Postgres.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { ADMIN_TOKEN, createUser, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { ADMIN_TOKEN, createUser, serviceForDescribe } from '../helpers/test-service';
 
 /** Exercises: a user task for group `clerks` between a none start and an end. */
 function diagram(id: string, taskName: string): string {
@@ -81,21 +81,13 @@ interface DeploymentAnswer {
 }
 
 describe.each(databaseKinds)('Camunda Modeler 5 against /engine-rest on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   let base: string;
   let clerkToken: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     base = `${t.service.url}/engine-rest`;
     clerkToken = await createUser(t, 'carla', ['clerks']);
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   test('connection check, Deploy and Start instance with Basic authentication, then an unchanged and a changed redeploy', async () => {

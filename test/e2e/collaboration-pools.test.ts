@@ -2,8 +2,8 @@
 // message flow starts the pool it reaches; a third pool with its own none start stays out (it is a
 // definition of its own). bpmn-engine would run every executable pool at execute(): procflow keeps
 // the others out with a process extension (src/engine/elements/process.ts), across a restart too.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { deploy, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { deploy, serviceForDescribe } from '../helpers/test-service';
 
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_pools" targetNamespace="http://procflow.dev/test">
@@ -38,18 +38,7 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
 const waiting = (body: { waitingAt: Array<{ activityId: string }> }) => body.waitingAt.map((w) => w.activityId).sort();
 
 describe.each(databaseKinds)('pools of one collaboration on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
-  });
+  const t = serviceForDescribe(kind);
 
   test('starting one pool runs it and the pool its message reaches, not the third; so after a restart too', async () => {
     const deployed = await deploy(t, XML, 'pools.bpmn');
@@ -58,8 +47,7 @@ describe.each(databaseKinds)('pools of one collaboration on %s', (kind) => {
     const started = (await t.admin.post('/api/process-definitions/procA/start').send({})).body;
     expect(waiting(started)).toEqual(['a1', 'b1']);
 
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
     expect(waiting((await t.admin.get(`/api/process-instances/${started.id}`)).body)).toEqual(['a1', 'b1']);
     const task = ((await t.admin.get(`/api/tasks?processInstanceId=${started.id}&state=open`)).body.items as Array<{ id: string; activityId: string }>).find(
       (x) => x.activityId === 'a1',

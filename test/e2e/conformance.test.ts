@@ -4,8 +4,8 @@
 // need no service run to their end.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { CONFORMANCE, createUser, deploy, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { CONFORMANCE, createUser, deploy, serviceForDescribe } from '../helpers/test-service';
 
 const present = fs.existsSync(CONFORMANCE);
 if (!present) {
@@ -24,19 +24,8 @@ const files = present
 const maybe = present ? describe.each(databaseKinds) : describe.skip.each(databaseKinds);
 
 maybe('conformance files on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   const deployed = new Map<string, Array<{ key: string; startable: boolean }>>();
-
-  beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
-  });
 
   test.each(files)('%s deploys with 201 or is refused with 400 BPMN_INVALID', async (file) => {
     const res = await deploy(t, fs.readFileSync(path.join(CONFORMANCE, file)), path.basename(file));

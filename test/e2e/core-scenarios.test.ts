@@ -1,7 +1,7 @@
 // The core over HTTP, on SQLite and on Postgres: deploy, start, task list, complete, messages,
 // message start, gateways, auth, concurrent completions, and restarts at every kind of wait.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { createUser, deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 
 interface Task {
   id: string;
@@ -12,15 +12,12 @@ interface Task {
 }
 
 describe.each(databaseKinds)('core scenarios on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   let reviewer: string;
   let shipper: string;
   let outsider: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     expect((await deploy(t, fixture('order-approval.bpmn'), 'order-approval.bpmn')).status).toBe(201);
     expect((await deploy(t, fixture('message-start.bpmn'), 'message-start.bpmn')).status).toBe(201);
     expect((await deploy(t, fixture('signal-wait.bpmn'), 'signal-wait.bpmn')).status).toBe(201);
@@ -29,15 +26,9 @@ describe.each(databaseKinds)('core scenarios on %s', (kind) => {
     outsider = await createUser(t, 'olga', ['marketing']);
   });
 
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
-  });
-
   /** Stops the running service and starts a new one on the same database. */
   async function restart(): Promise<void> {
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
   }
 
   async function openTasks(token: string, instanceId: string): Promise<Task[]> {

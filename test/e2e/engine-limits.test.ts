@@ -3,8 +3,8 @@
 // over HTTP on SQLite and Postgres, with time from the service clock.
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 import { executorRound, waitUntil } from '../helpers/wait';
 
 const FIVE_MINUTES = 5 * 60_000;
@@ -107,20 +107,12 @@ describe('bare bpmn-engine', () => {
 });
 
 describe.each(databaseKinds)('procflow on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind, { env: { PROCFLOW_JOB_POLL_MS: '50' } });
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db, { env: { PROCFLOW_JOB_POLL_MS: '50' } });
     for (const name of ['quartz-cron-timer.bpmn', 'signal-catch.bpmn', 'signal-throw.bpmn', 'event-sub-process-timers.bpmn', 'event-sub-process-starts.bpmn']) {
       expect((await deploy(t, fixture(name), name)).status).toBe(201);
     }
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   const instance = async (id: string) =>
@@ -179,8 +171,7 @@ describe.each(databaseKinds)('procflow on %s', (kind) => {
     expect(await waiting()).toEqual(['remind', 'work']);
     expect(await jobs()).toEqual([['after1h', 60]]);
 
-    await t.stop();
-    t = await startTestService(db, { env: { PROCFLOW_JOB_POLL_MS: '50' } });
+    await t.restart({ env: { PROCFLOW_JOB_POLL_MS: '50' } });
     await jumpTo(startedAt + 61 * 60_000);
     await waitUntil(async () => (await waiting()).includes('escalate'), 'the interrupting PT1H start to have fired after the restart');
     expect(await waiting()).toEqual(['escalate']);

@@ -3,8 +3,8 @@
 // paths, bodies, lower-case type names, `+0000` dates, Json as text, and it reads an answer as
 // JSON only when its Content-Type is exactly application/json), and Camunda Modeler's connection
 // check and Deploy are sent as the Modeler sends them. Over HTTP, on SQLite and on Postgres.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { ADMIN_TOKEN, createUser, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { ADMIN_TOKEN, createUser, serviceForDescribe } from '../helpers/test-service';
 
 /**
  * Exercises: two external service tasks in a row; the second has a boundary error event for the
@@ -155,8 +155,7 @@ async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T>
 }
 
 describe.each(databaseKinds)('Camunda 7 REST under /engine-rest on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   let workerToken: string;
   let base: string;
   const worker = (id: string) => new Worker(base, id, basic('wendy', workerToken));
@@ -174,15 +173,8 @@ describe.each(databaseKinds)('Camunda 7 REST under /engine-rest on %s', (kind) =
     (await t.admin.get(`/api/process-instances/${id}`)).body as { state: string; variables: Record<string, unknown>; waitingAt: Array<{ activityId: string }> };
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     base = `${t.service.url}/engine-rest`;
     workerToken = await createUser(t, 'wendy', ['workers']);
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   test('a worker speaking the client protocol drives a process to its end: long poll, extendLock, failure with a retry timeout, typed complete, a BPMN error caught by a boundary event', async () => {
@@ -406,8 +398,7 @@ describe.each(databaseKinds)('Camunda 7 REST under /engine-rest on %s', (kind) =
     const [task] = await first.fetchAndLock([{ topicName: 'restart.score', lockDuration: 600000 }]);
     if (!task) throw new Error('no task');
 
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
     base = `${t.service.url}/engine-rest`;
 
     const second = worker('after-restart');

@@ -2,8 +2,8 @@
 // `${execution.getVariable('x')}`) over HTTP: the safe set works in a user task's attributes; one
 // that cannot be evaluated when the task begins is an incident at the task, and the completion
 // that led there is still answered 200 and committed. No request answers 5xx for it.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 
 interface Instance {
   id: string;
@@ -13,18 +13,11 @@ interface Instance {
 }
 
 describe.each(databaseKinds)('method calls in expressions on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     const res = await deploy(t, fixture('method-call-assignee.bpmn'), 'method-calls.bpmn');
     expect(res.status).toBe(201);
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   async function completeFirst(variables: Record<string, unknown>) {

@@ -4,8 +4,8 @@
 // restart), an exclusive gateway passes on every token that reaches it, and attributes written
 // with blanks around `=` deploy. Most tests run the service without its polling job executor and
 // run the due jobs themselves (runDueJobs), as a Camunda test executes a job.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { deploy, fixture, runDueJobs, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { deploy, fixture, runDueJobs, serviceForDescribe } from '../helpers/test-service';
 import { waitUntil } from '../helpers/wait';
 
 interface Instance {
@@ -21,21 +21,13 @@ interface Task {
 }
 
 describe.each(databaseKinds)('gateways and boundary events on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind, { runJobs: false });
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db, { runJobs: false });
     for (const file of ['gateway-zero-timer.bpmn', 'non-interrupting-boundaries.bpmn', 'attribute-blanks.bpmn', 'exclusive-merge.bpmn']) {
       const res = await deploy(t, fixture(file), file);
       expect(res.status).toBe(201);
     }
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   const start = async (key: string, variables: Record<string, unknown> = {}): Promise<Instance> => {
@@ -146,15 +138,13 @@ describe.each(databaseKinds)('gateways and boundary events on %s', (kind) => {
       expect((await message(started.id, 'note')).status).toBe(200);
       await complete(started.id, 'readNote');
 
-      await t.stop();
-      t = await startTestService(db, { runJobs: false });
+      await t.restart({ runJobs: false });
 
       expect(await waiting(started.id)).toEqual(['work']);
       expect((await message(started.id, 'note')).status).toBe(200);
       expect(await waiting(started.id)).toEqual(['readNote', 'work']);
 
-      await t.stop();
-      t = await startTestService(db, { runJobs: false });
+      await t.restart({ runJobs: false });
 
       await complete(started.id, 'readNote');
       expect((await message(started.id, 'note')).status).toBe(200);
@@ -172,8 +162,7 @@ describe.each(databaseKinds)('gateways and boundary events on %s', (kind) => {
       expect(await waiting(started.id)).toEqual(['work']);
       await complete(started.id, 'work');
       if (token === 1) {
-        await t.stop();
-        t = await startTestService(db, { runJobs: false });
+        await t.restart({ runJobs: false });
       }
     }
     expect((await instance(started.id)).state).toBe('completed');
@@ -194,8 +183,7 @@ describe.each(databaseKinds)('gateways and boundary events on %s', (kind) => {
   });
 
   test('with the job executor polling, a PT0S timer behind an event-based gateway fires on its next poll', async () => {
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart({});
     const started = await start('gatewayZeroTimer');
     await waitUntil(async () => (await waiting(started.id)).join() === 'afterTimer', 'the PT0S timer job to run and open afterTimer');
     expect(await timerJobs(started.id)).toEqual([]);

@@ -3,8 +3,8 @@
 // again and nothing runs twice; the same key for another request is refused. Over HTTP, on SQLite
 // and on Postgres.
 import type { Knex } from 'knex';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { createUser, deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 
 async function count(knex: Knex, table: string, where: Record<string, unknown>): Promise<number> {
   const row = (await knex(table).where(where).count({ n: '*' }).first()) as { n?: unknown } | undefined;
@@ -12,23 +12,15 @@ async function count(knex: Knex, table: string, where: Record<string, unknown>):
 }
 
 describe.each(databaseKinds)('idempotency keys on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   let reviewer: string;
   let worker: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     expect((await deploy(t, fixture('order-approval.bpmn'), 'order-approval.bpmn')).status).toBe(201);
     expect((await deploy(t, fixture('external-topic.bpmn'), 'external-topic.bpmn')).status).toBe(201);
     reviewer = await createUser(t, 'rita', ['reviewer']);
     worker = await createUser(t, 'walt', ['workers']);
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   const instances = () => count(t.service.store.db.knex, 'process_instances', { definition_key: 'orderApproval' });
@@ -40,8 +32,7 @@ describe.each(databaseKinds)('idempotency keys on %s', (kind) => {
     const again = await t.admin.post('/api/process-definitions/orderApproval/start').set('Idempotency-Key', 'start-1').send({ businessKey: 'idem-1' });
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
     const afterRestart = await t.admin.post('/api/process-definitions/orderApproval/start').set('Idempotency-Key', 'start-1').send({ businessKey: 'idem-1' });
     expect(afterRestart.body).toEqual(first.body);
     expect(await instances()).toBe(before + 1);

@@ -3,8 +3,8 @@
 // (businessKey) or by a part of it in any case (businessKeyLike, with LIKE's wildcards taken
 // literally), combined with the other filters; by a variable's value and by end time; and a
 // non-admin still sees only its own.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { createUser, deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 
 interface Instance {
   id: string;
@@ -14,16 +14,13 @@ interface Instance {
 }
 
 describe.each(databaseKinds)('instance search on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   let sam: string;
   /** business key → instance, started one hour apart in this order. */
   const started = new Map<string, Instance>();
   const keys = ['ORD-2026-001', 'ord-2026-002', 'SRV-100%', 'SRV-1000', 'x_y'];
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     expect((await deploy(t, fixture('signal-wait.bpmn'), 'signal-wait.bpmn')).status).toBe(201);
     sam = await createUser(t, 'sam', ['warehouse']);
     const clock = (await t.admin.get('/api/clock')).body as { now: string };
@@ -39,11 +36,6 @@ describe.each(databaseKinds)('instance search on %s', (kind) => {
     // One of sam's own, started last.
     expect((await t.admin.put('/api/clock').send({ now: new Date(now).toISOString() })).status).toBe(200);
     expect((await t.as(sam).post('/api/process-definitions/backorder/start').send({ businessKey: 'ORD-sam' })).status).toBe(201);
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   async function search(query: string, token?: string): Promise<string[]> {

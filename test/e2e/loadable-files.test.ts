@@ -2,8 +2,8 @@
 // run needs: a top-level itemDefinition, globalTask / globalUserTask, a potentialOwner naming only
 // a resource, a message flow into a sub-process. Each deploys (201, with a warning where something
 // is not executed) and runs to its end over HTTP.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 
 interface Warning {
   elementId?: string;
@@ -11,17 +11,7 @@ interface Warning {
 }
 
 describe.each(databaseKinds)('files the engine cannot load as they are, on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
-  });
+  const t = serviceForDescribe(kind);
 
   async function start(key: string): Promise<{ id: string; waitingAt: Array<{ activityId: string; taskId?: string }> }> {
     const res = await t.admin.post(`/api/process-definitions/${key}/start`).send({ variables: {} });
@@ -86,8 +76,7 @@ describe.each(databaseKinds)('files the engine cannot load as they are, on %s', 
     const instance = await start('loadableCustomer');
     expect(instance.waitingAt.map((w) => w.activityId).sort()).toEqual(['confirm', 'waitForGo']);
     // A new service on the same database compiles the file again from its stored XML.
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
     expect(await completeAt(instance.id, 'confirm')).toMatchObject({ state: 'completed' });
     const history = (await t.admin.get(`/api/process-instances/${instance.id}/history`)).body as Array<{ activityId: string | null }>;
     expect(history.map((h) => h.activityId)).toEqual(expect.arrayContaining(['waitForGo', 'handleEnd', 'shopEnd', 'customerEnd']));

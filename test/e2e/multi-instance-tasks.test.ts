@@ -3,8 +3,8 @@
 // loopCounter), each completed on its own by its reviewer; the instance goes on after the last, or
 // — with the completionCondition ${nrOfCompletedInstances >= 2} — after two, the third task then
 // being cancelled; the open review tasks survive a restart of the service.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { createUser, deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 
 interface Task {
   id: string;
@@ -25,20 +25,12 @@ interface Instance {
 const REVIEWERS = ['ann', 'bob', 'cleo'];
 
 describe.each(databaseKinds)('parallel multi-instance user tasks on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     for (const name of ['multi-instance-review.bpmn', 'multi-instance-quorum.bpmn']) expect((await deploy(t, fixture(name), name)).status).toBe(201);
     for (const name of REVIEWERS) tokens.set(name, await createUser(t, name, ['reviewers']));
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   const start = async (key: string) => {
@@ -120,8 +112,7 @@ describe.each(databaseKinds)('parallel multi-instance user tasks on %s', (kind) 
     const tasks = await openTasks(started.id);
     await completeAs('ann', reviewOf(tasks, 'ann').id);
 
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
 
     const kept = await openTasks(started.id);
     expect(kept.map((x) => ({ id: x.id, assignee: x.assignee })).sort((a, b) => String(a.assignee).localeCompare(String(b.assignee)))).toEqual([

@@ -19,6 +19,10 @@ const runAll = process.env.PROCFLOW_CORPUS_ALL === '1';
 
 /** Entries procflow does not run as their JUnit test says, with why. */
 const KNOWN_GAPS: Record<string, string> = {
+  'listener/ErrorEventTest.errorParent.bpmn20.xml':
+    "a BPMN error the called instance does not catch reaches only the call activity's boundary events: the caller's error event sub-process (err-100) does not start, the call activity keeps waiting and the called instance goes on at ut1",
+  'link/LinkEventTest.testEventLinkMultipleSources.bpmn20.xml':
+    'two link throw events of one name reached at once continue once: bpmn-elements runs the link catch event once while it runs, so one WaitAfterLink waits where Camunda has two, and the instance ends after it',
   'timer/BoundaryTimerNonInterruptingEventTest.testTimerWithCycle.bpmn20.xml':
     'bpmn-elements runs one token of an activity at a time: the second firing of the R/PT1H boundary waits until the first timerFiredTask is completed, so one timerFiredTask is open where Camunda has two',
 };

@@ -2,8 +2,8 @@
 // signal thrown by another instance start one new instance of every latest definition subscribed
 // to the signal's name, as in Camunda 7; a new version replaces the old one's subscription; a
 // restart changes nothing; a thrown signal's job run again starts nothing twice.
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { createUser, deploy, fixture, serviceForEachTest } from '../helpers/test-service';
 import { executorRound, waitUntil } from '../helpers/wait';
 
 interface Instance {
@@ -16,18 +16,7 @@ interface Instance {
 }
 
 describe.each(databaseKinds)('signal start events on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
-
-  beforeEach(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
-  });
-
-  afterEach(async () => {
-    await t?.stop();
-    await db?.drop();
-  });
+  const t = serviceForEachTest(kind);
 
   async function deployFixture(name: string, xml = fixture(name)): Promise<void> {
     const res = await deploy(t, xml, name);
@@ -167,8 +156,7 @@ describe.each(databaseKinds)('signal start events on %s', (kind) => {
 
   test('after a restart between the deploy and the broadcast, the signal still starts the definition', async () => {
     await deployFixture('signal-start.bpmn');
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
     expect((await t.admin.post('/api/signals').send({ signalName: 'fire-alarm', variables: { drillNo: 7 } })).body).toEqual({ delivered: 1 });
     const [drill] = await instancesOf('alarmDrill');
     expect(drill).toMatchObject({ state: 'running', variables: { drillNo: 7 } });

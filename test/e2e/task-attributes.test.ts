@@ -5,8 +5,8 @@
 // and the task list's queries. Who may do what is decided in src/app/access.ts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { CONFORMANCE, createUser, deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { CONFORMANCE, createUser, deploy, fixture, serviceForDescribe } from '../helpers/test-service';
 
 interface Task {
   id: string;
@@ -41,13 +41,10 @@ if (!haveCamundaModels) console.warn(`${CAMUNDA_USER_TASKS} is absent: the Camun
 const CLOCK_START = '2027-01-04T09:00:00.000Z';
 
 describe.each(databaseKinds)('user task attributes on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind);
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db);
     expect((await deploy(t, fixture('task-attributes.bpmn'), 'task-attributes.bpmn')).status).toBe(201);
     for (const [name, groups] of Object.entries({
       carla: [],
@@ -62,11 +59,6 @@ describe.each(databaseKinds)('user task attributes on %s', (kind) => {
       tokens[name] = await createUser(t, name, groups);
     }
     expect((await t.admin.put('/api/clock').send({ now: CLOCK_START })).status).toBe(200);
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   const as = (name: string) => t.as(tokens[name] as string);
@@ -198,8 +190,7 @@ describe.each(databaseKinds)('user task attributes on %s', (kind) => {
     });
 
     // The values are rows: a new service on the same database answers the same.
-    await t.stop();
-    t = await startTestService(db);
+    await t.restart();
     expect((await t.admin.get(`/api/tasks/${first.id}`)).body).toMatchObject({ dueAt: first.dueAt, followUpAt: first.followUpAt, priority: 80 });
   });
 

@@ -3,8 +3,8 @@
 // order id), the list filters and sorts, and a claimed task can be given back or handed on — by
 // whom is decided in src/app/access.ts (docs/security.md, Tasks).
 import path from 'node:path';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
-import { createUser, startTestService, type TestService } from '../helpers/test-service';
+import { databaseKinds } from '../helpers/databases';
+import { createUser, serviceForDescribe } from '../helpers/test-service';
 
 const PROCESSES = path.join(__dirname, '..', '..', 'processes');
 
@@ -23,8 +23,7 @@ interface Task {
 }
 
 describe.each(databaseKinds)('the task list on %s', (kind) => {
-  let db: TestDatabase;
-  let t: TestService;
+  const t = serviceForDescribe(kind, { processesDir: PROCESSES, env: { PROCFLOW_DEFAULT_UNIT_PRICE: '12.5' } });
   let sophie: string;
   let sam: string;
   let alice: string;
@@ -32,8 +31,6 @@ describe.each(databaseKinds)('the task list on %s', (kind) => {
   const orders: Array<{ id: string; instanceId: string }> = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    t = await startTestService(db, { processesDir: PROCESSES, env: { PROCFLOW_DEFAULT_UNIT_PRICE: '12.5' } });
     sophie = await createUser(t, 'sophie', ['supplier']);
     sam = await createUser(t, 'sam', ['supplier']);
     alice = await createUser(t, 'alice', ['client']);
@@ -49,11 +46,6 @@ describe.each(databaseKinds)('the task list on %s', (kind) => {
       expect(res.status).toBe(201);
       orders.push({ id: res.body.orderId as string, instanceId: res.body.processInstanceId as string });
     }
-  });
-
-  afterAll(async () => {
-    await t?.stop();
-    await db?.drop();
   });
 
   async function verifyTask(token: string, order: { instanceId: string }): Promise<Task> {

@@ -24,7 +24,15 @@ export interface Entry {
     state: 'waiting' | 'completed' | 'failed' | 'refused';
     waitingAt?: string[];
     endEvent?: string;
+    /**
+     * Variables the JUnit test reads where the instance waits: the process variables, or local ones
+     * of an activity it waits at (Camunda's getVariables of the waiting execution sees both).
+     */
     variables?: Record<string, unknown>;
+    /** The local variables visible at an activity the instance waits at (its camunda:inputOutput inputs), exactly. */
+    localVariables?: Record<string, Record<string, unknown>>;
+    /** Names that are not process variables (a local variable of an activity is not one). */
+    notProcessVariables?: string[];
     /** The open tasks (fields of the API's Task, e.g. activityId, assignee, candidateGroups, priority), one per task, any order. */
     tasks?: Array<Record<string, unknown>>;
   };
@@ -92,7 +100,7 @@ export interface Instance {
   id: string;
   state: string;
   variables: Record<string, unknown>;
-  waitingAt: Array<{ activityId: string; type: string }>;
+  waitingAt: Array<{ activityId: string; type: string; variables?: Record<string, unknown> }>;
   incidents: number;
 }
 
@@ -363,7 +371,15 @@ export class Driver {
     } else {
       expect(seen).toEqual({ state: 'running', incidents: 0, waitingAt: [...(expected.waitingAt ?? [])].sort() });
     }
-    if (expected.variables) expect(i.variables).toMatchObject(expected.variables);
+    const waits = [...i.waitingAt, ...called.flatMap((c) => c.waitingAt)];
+    if (expected.variables) {
+      const locals = Object.assign({}, ...waits.map((w) => w.variables ?? {})) as Record<string, unknown>;
+      expect({ ...i.variables, ...locals }).toMatchObject(expected.variables);
+    }
+    for (const [activityId, vars] of Object.entries(expected.localVariables ?? {})) {
+      expect({ activityId, variables: waits.find((w) => w.activityId === activityId)?.variables ?? {} }).toEqual({ activityId, variables: vars });
+    }
+    for (const name of expected.notProcessVariables ?? []) expect(i.variables).not.toHaveProperty(name);
     if (expected.tasks) {
       const ids = [i.id, ...called.map((c) => c.id)];
       const open: Array<Record<string, unknown>> = [];

@@ -8,7 +8,7 @@ import winston from 'winston';
 import { loadConfig } from '../../src/config';
 import type { ServiceRegistry } from '../../src/engine/service-registry';
 import { startService, type Service } from '../../src/main';
-import type { TestDatabase } from './databases';
+import { createTestDatabase, type TestDatabase } from './databases';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -27,17 +27,16 @@ export interface TestService {
 const quietLogger = () =>
   winston.createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'error', transports: [new winston.transports.Console({ silent: !process.env.TEST_LOG_LEVEL })] });
 
-export async function startTestService(
-  db: TestDatabase,
-  opts: {
-    processesDir?: string;
-    env?: Record<string, string>;
-    registerServices?: (r: ServiceRegistry) => void;
-    defaultSchedules?: boolean;
-    /** Run the job executor's polling loop (on by default); without it, due jobs run when the test runs them (runDueJobs). */
-    runJobs?: boolean;
-  } = {},
-): Promise<TestService> {
+export interface TestServiceOptions {
+  processesDir?: string;
+  env?: Record<string, string>;
+  registerServices?: (r: ServiceRegistry) => void;
+  defaultSchedules?: boolean;
+  /** Run the job executor's polling loop (on by default); without it, due jobs run when the test runs them (runDueJobs). */
+  runJobs?: boolean;
+}
+
+export async function startTestService(db: TestDatabase, opts: TestServiceOptions = {}): Promise<TestService> {
   const processesDir = opts.processesDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'procflow-empty-'));
   const config = loadConfig({
     PROCFLOW_DATABASE_URL: db.url,
@@ -91,4 +90,71 @@ export async function createUser(t: TestService, name: string, groups: string[])
   const res = await t.admin.post('/api/users').send({ name, groups });
   if (res.status !== 201) throw new Error(`could not create user ${name}: ${res.status} ${JSON.stringify(res.body)}`);
   return (res.body as { token: string }).token;
+}
+
+/** A service of a describe block: a TestService that forwards to the one running now. */
+export interface DescribeService extends TestService {
+  /** The block's database. */
+  readonly db: TestDatabase;
+  /** Stops the service and starts a new one on the same database (with other options, if given). */
+  restart(opts?: TestServiceOptions): Promise<void>;
+}
+
+/**
+ * A fresh database of `kind` and a service on it for the enclosing describe block: created in
+ * its beforeAll, stopped and dropped in its afterAll.
+ */
+export function serviceForDescribe(kind: TestDatabase['name'], opts: TestServiceOptions = {}): DescribeService {
+  return describeService(kind, opts, beforeAll, afterAll);
+}
+
+/** The same, with a fresh database and service for each test of the block. */
+export function serviceForEachTest(kind: TestDatabase['name'], opts: TestServiceOptions = {}): DescribeService {
+  return describeService(kind, opts, beforeEach, afterEach);
+}
+
+function describeService(
+  kind: TestDatabase['name'],
+  opts: TestServiceOptions,
+  before: (fn: () => Promise<void>) => void,
+  after: (fn: () => Promise<void>) => void,
+): DescribeService {
+  let db: TestDatabase | undefined;
+  let current: TestService | undefined;
+  before(async () => {
+    db = await createTestDatabase(kind);
+    current = await startTestService(db, opts);
+  });
+  after(async () => {
+    await current?.stop();
+    await db?.drop();
+    current = undefined;
+    db = undefined;
+  });
+  const now = (): TestService => {
+    if (!current) throw new Error('the service of this describe block starts in its beforeAll');
+    return current;
+  };
+  return {
+    get db() {
+      if (!db) throw new Error('the database of this describe block is created in its beforeAll');
+      return db;
+    },
+    get service() {
+      return now().service;
+    },
+    get http() {
+      return now().http;
+    },
+    get admin() {
+      return now().admin;
+    },
+    as: (token) => now().as(token),
+    stop: () => now().stop(),
+    async restart(next = opts) {
+      await now().stop();
+      current = undefined;
+      current = await startTestService(this.db, next);
+    },
+  };
 }

@@ -33,7 +33,7 @@ describe('expressions as Camunda modelers write them', () => {
     ['amount * 2 + 1', 3001],
     ['amount / 3 > 499', true],
     ['amount mod 7', 1500 % 7],
-    ["'n=' + amount", 'n=1500'],
+    ["'n=' += amount", 'n=1500'],
     ['urgent ? 1 : 2', 2],
     ['missing', undefined],
     ['missing.deep.path', undefined],
@@ -51,6 +51,41 @@ describe('expressions as Camunda modelers write them', () => {
     expect(resolveTemplate('${amount > 1000}', scope)).toBe(true);
     expect(resolveTemplate('Dear ${customer.name}, total ${amount}', scope)).toBe('Dear Ada, total 1500');
     expect(resolveTemplate("#{status == 'ok'}", scope)).toBe(true);
+  });
+});
+
+describe('+ adds and += joins, as in Camunda 7 (JUEL, EL 3.0)', () => {
+  test.each([
+    ["'1' + 2", 3],
+    ["'1.5' + '1'", 2.5],
+    [" ' 4 ' + 1", 5],
+    ["'' + 2", 2],
+    ['missing + 2', 2],
+    ['null + null', 0],
+    ["'2e1' - 1", 19],
+    ["'6' * '7'", 42],
+    ["'a' += 'b'", 'ab'],
+    ["'n=' += amount += '!'", 'n=1500!'],
+    ["'total ' += amount + 1", 'total 1501'],
+    ["'x' += missing", 'x'],
+    ['1 += 2', '12'],
+    ["'#' += customer.tags", '#["a","b"]'],
+    ["('a' += 'b') == 'ab'", true],
+    ["'b' += 'c' > 'bb'", true],
+  ])('%s → %p', (src, expected) => {
+    expect(ev(src)).toEqual(expected);
+  });
+
+  test('+ on a text that is not a number fails and says to join with +=', () => {
+    expect(() => ev("'n=' + amount")).toThrow(ExpressionError);
+    expect(() => ev("status + 'x'")).toThrow(/<\+> works on numbers: the text <ok> is not a number \(join texts with \+=\)/);
+    expect(() => ev("'1x' - 1")).toThrow(/the text <1x> is not a number/);
+  });
+
+  test('+ on a boolean, a list or a map fails', () => {
+    expect(() => ev('approved + 1')).toThrow(/the boolean <true> is not a number/);
+    expect(() => ev('customer.tags + 1')).toThrow(/a list is not a number/);
+    expect(() => ev('customer * 2')).toThrow(/a map is not a number/);
   });
 });
 
@@ -139,7 +174,7 @@ describe('method calls: the safe set', () => {
   });
 
   test('execution.setVariable works only where the host allows setting variables', () => {
-    expect(() => mv("execution.setVariable('x', 1)")).toThrow('sets variables only in a script task or a camunda:expression task');
+    expect(() => mv("execution.setVariable('x', 1)")).toThrow('sets variables only in a script task, a camunda:expression task or a listener');
     const set: Array<[unknown, unknown]> = [];
     expect(evaluateExpression("execution.setVariable('x', 1 + 1)", mscope, { [SET_VARIABLE]: (n, v) => void set.push([n, v]) })).toBeNull();
     expect(set).toEqual([['x', 2]]);

@@ -12,7 +12,10 @@
 //   waitForCompletion="false", which Camunda 7 does not support either);
 // - handlers nested in sub-processes are moved to their process when the model is loaded, so a
 //   handler can run after its sub-process has completed (Camunda runs it in the event scope); a
-//   handler no association leads to is left out (bpmn-elements would start it with its scope).
+//   handler no association leads to is left out (bpmn-elements would start it with its scope);
+// - a multi-instance activity is compensated once per completed instance, as in Camunda 7: its
+//   handler is loaded as a parallel multi-instance activity over the instances its record holds
+//   (their loopCounter), so all of them run at once.
 // Inside a transaction, compensation stays bpmn-elements' (a cancel end event compensates there).
 import type { ModdleElement, ParseResult } from 'bpmn-moddle';
 import type { ActivityMeta, ElementReader } from './activity-meta';
@@ -47,6 +50,7 @@ export const readCompensation: ElementReader = (el, meta) => {
 export function hoistCompensationHandlers(parsed: ParseResult): void {
   for (const root of list(parsed.rootElement, 'rootElements')) {
     if (root.$type !== 'bpmn:Process') continue;
+    loopHandlersOfMultiInstances(parsed, root);
     const hoisted = new Set<string>();
     const walk = (container: ModdleElement) => {
       for (const el of [...list(container, 'flowElements')]) {
@@ -66,6 +70,36 @@ export function hoistCompensationHandlers(parsed: ParseResult): void {
     walk(root);
     dropUnreachableHandlers(root);
   }
+}
+
+/** The collection a handler of a multi-instance activity loops over: the compensated instances (see Compensations). */
+export const COMPENSATED_INSTANCES = '${procflowCompensatedInstances}';
+const MULTI_INSTANCE = 'bpmn:MultiInstanceLoopCharacteristics';
+
+/**
+ * Gives the handler of every multi-instance activity with a compensation boundary event a
+ * parallel multi-instance loop over COMPENSATED_INSTANCES (the loopCounter of each completed
+ * instance), as its element variable loopCounter: each iteration of the handler sees the
+ * loopCounter of the instance it compensates. A handler with a loop of its own keeps it.
+ */
+function loopHandlersOfMultiInstances(parsed: ParseResult, process: ModdleElement): void {
+  const model = (parsed.rootElement as unknown as { $model: { create(type: string, attrs: Record<string, unknown>): ModdleElement } }).$model;
+  const walk = (container: ModdleElement) => {
+    for (const el of list(container, 'flowElements')) {
+      if (el.$type === TRANSACTION) continue;
+      if (list(el, 'flowElements').length) walk(el);
+      if (el.$type !== BOUNDARY || !compensateDefinition(el)) continue;
+      const loop = (el.attachedToRef as ModdleElement | undefined)?.loopCharacteristics as ModdleElement | undefined;
+      if (loop?.$type !== MULTI_INSTANCE) continue;
+      const association = list(container, 'artifacts').find((a) => a.$type === 'bpmn:Association' && (a.sourceRef as ModdleElement | undefined)?.id === el.id);
+      const handler = association?.targetRef as ModdleElement | undefined;
+      if (!handler || handler.isForCompensation !== true || handler.loopCharacteristics) continue;
+      const handlerLoop = model.create(MULTI_INSTANCE, { isSequential: false, collection: COMPENSATED_INSTANCES, elementVariable: 'loopCounter' });
+      handlerLoop.$parent = handler;
+      handler.loopCharacteristics = handlerLoop;
+    }
+  };
+  walk(process);
 }
 
 function dropUnreachableHandlers(container: ModdleElement): void {
@@ -97,6 +131,8 @@ export interface CompensationRecord {
   /** Ids and execution ids of the scopes it completed in, innermost first. */
   scopeIds: string[];
   scopeExecutions: string[];
+  /** A multi-instance activity: the loopCounter of each completed instance. */
+  instances?: unknown[];
 }
 
 /** A throw waiting for its handlers. */
@@ -109,6 +145,8 @@ export interface PendingCompensation {
 export interface CompensationState {
   records: CompensationRecord[];
   pending: PendingCompensation[];
+  /** The instances each running handler of a multi-instance activity compensates (its loop's collection). */
+  handlerInstances?: Record<string, unknown[]>;
 }
 
 interface Parent {
@@ -118,7 +156,7 @@ interface Parent {
 }
 interface EndedActivity {
   id: string;
-  content: { executionId?: string; parent?: Parent; isRootScope?: boolean };
+  content: { executionId?: string; parent?: Parent; isRootScope?: boolean; isMultiInstance?: boolean; output?: unknown };
 }
 
 function scopesOf(parent: Parent | undefined): { ids: string[]; executions: string[] } {
@@ -142,6 +180,10 @@ export class Compensations {
   /** Handlers waiting to start because the same handler is still running (an activity runs once at a time). */
   private queued: string[] = [];
   private readonly handlerOf = new Map<string, string>();
+  /** The instances each running handler of a multi-instance activity compensates, by handler id. */
+  private handlerInstances = new Map<string, unknown[]>();
+  /** Instances of handlers queued behind a running one, in queue order. */
+  private queuedInstances: Array<{ handler: string; instances: unknown[] | undefined }> = [];
 
   constructor(
     activities: Map<string, ActivityMeta>,
@@ -156,12 +198,18 @@ export class Compensations {
 
   state(): CompensationState | undefined {
     if (!this.records.length && !this.pending.length) return undefined;
-    return { records: this.records.map((r) => ({ ...r })), pending: this.pending.map((p) => ({ ...p, handlers: [...p.handlers] })) };
+    return {
+      records: this.records.map((r) => ({ ...r })),
+      pending: this.pending.map((p) => ({ ...p, handlers: [...p.handlers] })),
+      ...(this.handlerInstances.size ? { handlerInstances: Object.fromEntries(this.handlerInstances) } : {}),
+    };
   }
 
   restore(state: CompensationState | undefined): void {
     this.records = state?.records.map((r) => ({ ...r })) ?? [];
     this.pending = state?.pending.map((p) => ({ ...p, handlers: [...p.handlers] })) ?? [];
+    // A recovered handler loop evaluates its collection again: the same instances.
+    this.handlerInstances = new Map(Object.entries(state?.handlerInstances ?? {}));
     // A handler queued behind a running one starts when that one ends.
     this.queued = this.pending.flatMap((p) => p.handlers).filter((h, i, all) => all.indexOf(h) !== i);
   }
@@ -171,17 +219,32 @@ export class Compensations {
     return this.pending.some((p) => p.throwExecutionId === throwExecutionId);
   }
 
+  /** The collection of a handler's loop (COMPENSATED_INSTANCES): the instances it compensates now. */
+  instancesFor(handlerId: string): unknown[] {
+    return this.handlerInstances.get(handlerId) ?? [];
+  }
+
   /** An activity ended: record it if it has a handler; a handler of a waiting throw is done. */
   onEnd(api: EndedActivity): void {
-    if (api.content.isRootScope === false) return;
+    const c = api.content;
+    if (c.isRootScope === false) return;
     this.handlerEnded(api.id);
     const handler = this.handlerOf.get(api.id);
     if (!handler) return;
-    const executionId = String(api.content.executionId ?? '');
+    const executionId = String(c.executionId ?? '');
     // A sub-process with a handler of its own is compensated as a whole.
     this.records = this.records.filter((r) => !r.scopeExecutions.includes(executionId));
-    const scopes = scopesOf(api.content.parent);
-    this.records.push({ activityId: api.id, handler, executionId, scopeIds: scopes.ids, scopeExecutions: scopes.executions });
+    const scopes = scopesOf(c.parent);
+    // A multi-instance activity ends with the output of each completed instance: one handler run each, by loopCounter.
+    const instances = c.isMultiInstance && Array.isArray(c.output) ? c.output.map((_, i) => i) : undefined;
+    this.records.push({
+      activityId: api.id,
+      handler,
+      executionId,
+      scopeIds: scopes.ids,
+      scopeExecutions: scopes.executions,
+      ...(instances ? { instances } : {}),
+    });
   }
 
   /**
@@ -194,16 +257,23 @@ export class Compensations {
     );
     if (!chosen.length) return false;
     this.records = this.records.filter((r) => !chosen.includes(r));
-    const handlers = chosen.reverse().map((r) => r.handler);
-    this.pending.push({ throwExecutionId, handlers: [...handlers] });
+    const started = chosen.reverse();
+    this.pending.push({ throwExecutionId, handlers: started.map((r) => r.handler) });
     this.host.later(() => {
-      for (const handler of handlers) this.start(handler);
+      for (const record of started) this.start(record.handler, record.instances);
     });
     return true;
   }
 
-  private start(handler: string): void {
-    if (!this.host.runHandler(handler)) this.queued.push(handler);
+  private start(handler: string, instances: unknown[] | undefined): void {
+    // The handler's loop reads its collection as it starts.
+    const running = this.handlerInstances.get(handler);
+    if (instances) this.handlerInstances.set(handler, instances);
+    if (this.host.runHandler(handler)) return;
+    if (running) this.handlerInstances.set(handler, running);
+    else this.handlerInstances.delete(handler);
+    this.queued.push(handler);
+    this.queuedInstances.push({ handler, instances });
   }
 
   private handlerEnded(activityId: string): void {
@@ -215,10 +285,13 @@ export class Compensations {
         this.host.later(() => this.host.completeThrow(waiting.throwExecutionId));
       }
     }
+    this.handlerInstances.delete(activityId);
     const next = this.queued.indexOf(activityId);
     if (next !== -1) {
       this.queued.splice(next, 1);
-      this.host.later(() => this.start(activityId));
+      const waiting = this.queuedInstances.findIndex((q) => q.handler === activityId);
+      const instances = waiting === -1 ? undefined : this.queuedInstances.splice(waiting, 1)[0]?.instances;
+      this.host.later(() => this.start(activityId, instances));
     }
   }
 }
@@ -323,5 +396,25 @@ export function compensationEvents(runtime: CompensationRuntime) {
       definitions[index] = activity.isThrowing ? throwBehaviour(activity, index, runtime) : catchBehaviour(activity);
     });
     return undefined;
+  };
+}
+
+interface ExpressionContext {
+  content?: unknown;
+  [key: string]: unknown;
+}
+
+interface Expressions {
+  resolveExpression(expression: unknown, context: ExpressionContext, fnContext?: unknown): unknown;
+}
+
+/** The engine's expressions, where a handler's COMPENSATED_INSTANCES is the instances it compensates. */
+export function compensatedInstancesExpressions<T extends Expressions>(expressions: T, compensations: () => Compensations): T {
+  return {
+    ...expressions,
+    resolveExpression(expression: unknown, context: ExpressionContext, fnContext?: unknown): unknown {
+      if (expression === COMPENSATED_INSTANCES) return [...compensations().instancesFor(String((context?.content as { id?: unknown } | undefined)?.id))];
+      return expressions.resolveExpression(expression, context, fnContext);
+    },
   };
 }

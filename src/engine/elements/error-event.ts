@@ -27,3 +27,9 @@ export function declareImplicitError(parsed: ParseResult, eventDefinition: Moddl
   eventDefinition.errorRef = error;
   return true;
 }
+
+/** The id of the `<error>` element with this errorCode in a loaded definition's context, if any. */
+export function errorIdByCode(sourceContext: unknown, code: string): string | undefined {
+  const context = sourceContext as { getActivities?(): Array<{ id: string; type: string; behaviour?: { errorCode?: unknown } }> } | null;
+  return context?.getActivities?.().find((a) => a.type === ERROR && a.behaviour?.errorCode === code)?.id;
+}

@@ -7,6 +7,7 @@ import type { Clock } from '../clock';
 import { expressionFunctions, scopeOf } from '../engine-expressions';
 import { hasTemplate, resolveTemplate, SET_VARIABLE } from '../expression-evaluator';
 import type { ExtendedElement } from '../runner/engine-api';
+import type { LocalVariables, ScopeContent } from './local-variables';
 import { str } from './moddle-element';
 
 type ServiceCallback = (err: unknown, output?: unknown) => void;
@@ -15,6 +16,8 @@ export interface ExpressionTaskHost {
   clock: Clock;
   setVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>): void;
   callSafely(fn: () => void): void;
+  /** The local variables of running activities: the expression sees those around it, and setting one sets it there. */
+  locals?: LocalVariables;
 }
 
 /** The value of a camunda:expression in the given variables. */
@@ -41,19 +44,21 @@ export function expressionTasks(host: ExpressionTaskHost): (element: ExtendedEle
     activity.behaviour.Service = function ProcflowExpressionService() {
       return {
         type: 'procflow:expression',
-        execute(_message: unknown, callback: ServiceCallback) {
+        execute(message: { content?: ScopeContent } | undefined, callback: ServiceCallback) {
           const scope = activity.environment.variables;
+          const at = { ...message?.content, id: activity.id };
+          const set = (vars: Record<string, unknown>) => host.setVariables(scope, host.locals ? host.locals.assign(at, vars) : vars);
           let value: unknown;
           try {
-            // `${execution.setVariable('x', 1)}` sets a process variable, as in Camunda.
-            value = evaluateTaskExpression(expression, { ...scope }, host.clock, (name, v) => host.setVariables(scope, { [name]: v }));
+            // `${execution.setVariable('x', 1)}` sets a process variable (or a local one of that name), as in Camunda.
+            value = evaluateTaskExpression(expression, { ...scope, ...host.locals?.visible(at) }, host.clock, (name, v) => set({ [name]: v }));
           } catch (err) {
             const reason = err instanceof Error ? err.message : String(err);
             host.callSafely(() => callback(new Error(`the expression of <${activity.id}> cannot be evaluated: ${reason}`)));
             return;
           }
           const output = resultVariable ? { [resultVariable]: value } : {};
-          if (resultVariable) host.setVariables(scope, output);
+          if (resultVariable) set(output);
           host.callSafely(() => callback(null, output));
         },
       };

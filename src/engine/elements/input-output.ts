@@ -1,12 +1,15 @@
-// camunda:inputOutput on tasks, sub-processes and events: input parameters become variables of
-// the activity when it is entered, output parameters are copied into the process scope when it
-// ends (the activity's own variables are dropped then, as Camunda drops a local scope). Values
-// are text, `${expression}` (the safe evaluator), camunda:list, camunda:map and juel camunda:script;
-// scripts in other languages are refused (no code from models). Bound through bpmn-engine's `extensions` option.
+// camunda:inputOutput on tasks, sub-processes and events: input parameters become local variables
+// of the activity's execution when it is entered (evaluated in the scope around it; see
+// local-variables.ts), output parameters are evaluated with those and the values the activity
+// ended with, and set in the scope around it when it ends; the local variables go when it leaves.
+// Values are text, `${expression}` (the safe evaluator), camunda:list, camunda:map and juel
+// camunda:script; scripts in other languages are refused (no code from models). Bound through
+// bpmn-engine's `extensions` option.
 import type { Clock } from '../clock';
 import { expressionFunctions, scopeOf } from '../engine-expressions';
 import { hasTemplate, resolveTemplate } from '../expression-evaluator';
 import type { ExtendedElement } from '../runner/engine-api';
+import type { LocalVariables, ScopeContent } from './local-variables';
 import { evaluateJuel, isJuel } from './script-task';
 
 export const INPUT_OUTPUT = 'camunda:InputOutput';
@@ -31,14 +34,15 @@ interface InputOutput {
 /** What the mapping needs from the runner that owns the instance. */
 export interface InputOutputHost {
   clock: Clock;
+  /** The local variables of the instance's running activities. */
+  locals: LocalVariables;
   /** Sets variables in the process scope of the activity (every pool's scope, the runner's copy). */
   setVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>): void;
-  /** Removes variables from the runner's copy and the given scope. */
-  removeVariables(processVariables: Record<string, unknown>, names: string[]): void;
 }
 
 interface EventActivity extends ExtendedElement {
-  on(event: string, cb: (api: { id?: string; content?: { output?: unknown } }) => void): void;
+  attachedTo?: { id: string };
+  on(event: string, cb: (api: { id?: string; content?: ScopeContent & { output?: unknown } }) => void): void;
 }
 
 function mappingOf(activity: ExtendedElement): InputOutput | undefined {
@@ -53,7 +57,12 @@ export function parameterValue(p: Definition, variables: Record<string, unknown>
     if (def.$type === 'camunda:List') return (def.items ?? []).map((item) => parameterValue(item, variables, clock));
     if (def.$type === 'camunda:Map') {
       const out: Record<string, unknown> = {};
-      for (const e of def.entries ?? []) if (e.key !== undefined) out[e.key] = parameterValue(e, variables, clock);
+      for (const e of def.entries ?? []) {
+        if (e.key === undefined) continue;
+        // A key may be an expression too (`<camunda:entry key="${exprKey}">`), as in Camunda.
+        const key = hasTemplate(e.key) ? resolveTemplate(e.key, scopeOf({ environment: { variables } }), expressionFunctions(clock)) : e.key;
+        out[String(key)] = parameterValue(e, variables, clock);
+      }
       return out;
     }
     if (def.$type === 'camunda:Script') {
@@ -81,29 +90,37 @@ function evaluateAll(params: Parameter[] | undefined, variables: Record<string, 
 /** bpmn-engine `extensions` entry for camunda:inputOutput. */
 export function inputOutputMapping(host: InputOutputHost): (element: ExtendedElement) => undefined {
   return (element) => {
-    const mapping = mappingOf(element);
-    if (!mapping || typeof (element as EventActivity).on !== 'function') return undefined;
     const activity = element as EventActivity;
+    // A boundary event's expressions (a timer, a condition) see the locals of its activity.
+    if (activity.attachedTo?.id) host.locals.attach(activity.id, activity.attachedTo.id);
+    const mapping = mappingOf(element);
+    if (!mapping || typeof activity.on !== 'function') return undefined;
     const inputs = mapping.inputParameters ?? [];
     const outputs = mapping.outputParameters ?? [];
+    // The scope around the activity: the process variables and the locals of what encloses it.
+    const outer = (content: ScopeContent | undefined) => ({ parent: content?.parent });
     if (inputs.length) {
       activity.on('enter', (api) => {
         // A sub-process also hears the events of the activities inside it.
-        if (api.id !== activity.id) return;
-        const scope = activity.environment.variables;
-        host.setVariables(scope, evaluateAll(inputs, { ...scope }, host.clock));
+        if (api.id !== activity.id || !api.content?.executionId) return;
+        const around = { ...activity.environment.variables, ...host.locals.visible(outer(api.content)) };
+        host.locals.open(api.content.executionId, activity.id, evaluateAll(inputs, around, host.clock));
+      });
+      activity.on('leave', (api) => {
+        if (api.id === activity.id) host.locals.close(api.content?.executionId, activity.id);
       });
     }
-    activity.on('end', (api) => {
-      if (api.id !== activity.id) return;
-      const scope = activity.environment.variables;
-      const output = api.content?.output;
-      const taskOutput = output && typeof output === 'object' && !Array.isArray(output) ? (output as Record<string, unknown>) : {};
-      const values = evaluateAll(outputs, { ...scope, ...taskOutput }, host.clock);
-      const locals = inputs.flatMap((p) => (p.name && !(p.name in values) ? [p.name] : []));
-      if (locals.length) host.removeVariables(scope, locals);
-      if (outputs.length) host.setVariables(scope, values);
-    });
+    if (outputs.length) {
+      activity.on('end', (api) => {
+        if (api.id !== activity.id) return;
+        const scope = activity.environment.variables;
+        const output = api.content?.output;
+        const taskOutput = output && typeof output === 'object' && !Array.isArray(output) ? (output as Record<string, unknown>) : {};
+        const values = evaluateAll(outputs, { ...scope, ...host.locals.visible(api.content), ...taskOutput }, host.clock);
+        // Set where Camunda's setVariable sets them from the scope around: an enclosing local, else the process.
+        host.setVariables(scope, host.locals.assign(outer(api.content), values));
+      });
+    }
     return undefined;
   };
 }

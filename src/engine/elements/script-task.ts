@@ -5,6 +5,7 @@
 import type { Clock } from '../clock';
 import { expressionFunctions, scopeOf } from '../engine-expressions';
 import { resolveTemplate, SET_VARIABLE, type Functions } from '../expression-evaluator';
+import type { LocalVariables, ScopeContent } from './local-variables';
 import { str } from './moddle-element';
 
 export const SCRIPT_TASK = 'bpmn:ScriptTask';
@@ -40,6 +41,8 @@ export interface ScriptHost {
   /** Sets variables in the process scope of the activity (the runner's copy too). */
   setVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>): void;
   callSafely(fn: () => void): void;
+  /** The local variables of running activities: a script sees those around it, and setting one sets it there. */
+  locals?: LocalVariables;
 }
 
 /**
@@ -104,16 +107,26 @@ export function juelScripts(host: ScriptHost) {
             activityId: owner.id,
             currentActivityId: owner.id,
           };
-          const setVariable = condition ? undefined : (name: string, value: unknown) => host.setVariables(processVariables, { [name]: value });
+          // A script (or a flow condition) sees the local variables around it; setting one of those sets it there.
+          const at = (scope.content as ScopeContent | undefined) ?? { id: owner.id };
+          // An iteration of a multi-instance script task sees its loopCounter (a compensation handler's: the compensated instance's).
+          const iteration = scope.content as { isMultiInstance?: boolean; index?: unknown; loopCounter?: unknown } | undefined;
+          const loop = iteration?.isMultiInstance && typeof iteration.index === 'number' ? { loopCounter: iteration.loopCounter ?? iteration.index } : {};
+          const locals = { ...loop, ...(host.locals?.visible(at) ?? {}) };
+          const set = (vars: Record<string, unknown>) => host.setVariables(processVariables, host.locals ? host.locals.assign(at, vars) : vars);
+          const setVariable = condition ? undefined : (name: string, value: unknown) => set({ [name]: value });
+          const withLocals = Object.keys(locals).length
+            ? { ...scope, environment: { ...scope.environment, variables: { ...processVariables, ...locals } } }
+            : scope;
           let value: unknown;
           try {
-            value = evaluateJuel(text, scope, host.clock, execution, setVariable);
+            value = evaluateJuel(text, withLocals, host.clock, execution, setVariable);
           } catch (err) {
             answer(new Error(`the juel script of <${owner.id}> cannot be evaluated: ${err instanceof Error ? err.message : String(err)}`));
             return;
           }
           if (condition) return answer(null, value);
-          if (resultVariable) host.setVariables(processVariables, { [resultVariable]: value });
+          if (resultVariable) set({ [resultVariable]: value });
           answer(null, resultVariable ? { [resultVariable]: value } : {});
         },
       };

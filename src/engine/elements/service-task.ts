@@ -4,9 +4,11 @@
 import { BpmnError, type ServiceRegistry } from '../service-registry';
 import type { ExtendedElement } from '../runner/engine-api';
 import type { ActivityMeta, ElementReader } from './activity-meta';
+import { catchingBoundary } from './call-activity';
 import { scopeOf } from '../engine-expressions';
 import { hasTemplate, resolveTemplate } from '../expression-evaluator';
 import { extensionValue, str } from './moddle-element';
+import type { ScopeContent } from './local-variables';
 
 export const FAILED_JOB_RETRY_TIME_CYCLE = 'camunda:FailedJobRetryTimeCycle';
 
@@ -78,12 +80,26 @@ export interface ServiceTaskHost {
   timeoutMs: number;
   instance: { id: string; businessKey: string | null; definitionKey: string };
   activities: Map<string, ActivityMeta>;
-  variables(): Record<string, unknown>;
+  /** The variables visible where the task runs (the process's and the local ones around it). */
+  variables(at?: ScopeContent): Record<string, unknown>;
   detached(): boolean;
-  mergeVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>): void;
+  /** Sets variables where the task runs: a local one of its scope there, the others in the process scope. */
+  mergeVariables(processVariables: Record<string, unknown>, variables: Record<string, unknown>, at?: ScopeContent): void;
   /** A handler answered: the event's time budget starts again. */
   answered(): void;
   callSafely(fn: () => void): void;
+  /** The id of the `<error>` element with this errorCode, if the definitions declare one. */
+  errorIdFor(code: string): string | undefined;
+}
+
+/** The service task as bpmn-elements hands it to an extension: its broker and its execution's api. */
+interface ServiceActivity extends ExtendedElement {
+  broker: { publish(exchange: string, routingKey: string, content: unknown, properties?: unknown): void };
+  getApi(message: { content: unknown }): { discard(): void };
+}
+
+interface ExecuteMessage {
+  content: { executionId: string; isRecovered?: boolean; [key: string]: unknown };
 }
 
 /** The topic services of one instance: handler calls in flight, waits, failures to report. */
@@ -98,17 +114,49 @@ export class ServiceTasks {
   readonly extension = (activity: ExtendedElement): undefined => {
     const topic = this.host.activities.get(activity.id)?.topic;
     if (!topic || activity.behaviour.Service) return undefined;
-    const run = (executionId: string, isRecovered: boolean, callback: ServiceCallback) => this.run(activity, topic, executionId, isRecovered, callback);
+    const run = (message: ExecuteMessage, callback: ServiceCallback) =>
+      this.run(
+        activity,
+        topic,
+        message.content.executionId,
+        Boolean(message.content.isRecovered),
+        this.answering(activity as ServiceActivity, message, callback),
+        { ...message.content, id: activity.id },
+      );
     activity.behaviour.Service = function ProcflowTopicService() {
       return {
         type: 'procflow:topic',
-        execute(message: { content: { executionId: string; isRecovered?: boolean } }, callback: ServiceCallback) {
-          run(message.content.executionId, Boolean(message.content.isRecovered), callback);
+        execute(message: ExecuteMessage, callback: ServiceCallback) {
+          run(message, callback);
         },
       };
     };
     return undefined;
   };
+
+  /**
+   * The callback a handler's or a worker's answer goes to. A BPMN error that a boundary event of
+   * the task catches goes to the engine as the task's error (bpmn-elements hands it to that
+   * boundary event; an error nothing catches there would fail the whole instance). Any other
+   * BPMN error is thrown from the task as an error end event throws it — for an error event
+   * sub-process or a boundary event of an enclosing sub-process to catch, and seen as uncaught
+   * otherwise (PROCFLOW_UNHANDLED_BPMN_ERROR) — and the task's execution then ends without taking
+   * its outgoing flows, as Camunda 7 ends it when nothing catches the error.
+   */
+  private answering(activity: ServiceActivity, message: ExecuteMessage, callback: ServiceCallback): ServiceCallback {
+    return (err, output) => {
+      const code = (err as { code?: unknown } | null)?.code;
+      const isBpmnError = err instanceof Error && err.name === 'BpmnError' && typeof code === 'string';
+      if (!isBpmnError || catchingBoundary(this.host.activities, activity.id, 'error', code)) {
+        callback(err, output);
+        return;
+      }
+      const errorId = this.host.errorIdFor(code);
+      const thrown = { id: errorId ?? code, type: 'bpmn:Error', messageType: 'throw', name: err.message || code, code };
+      activity.broker.publish('event', 'activity.throw', { ...message.content, message: thrown, state: 'throw' }, { type: 'throw', delegate: true });
+      activity.getApi(message).discard();
+    };
+  }
 
   /** The callback of the task waiting for a worker at this execution, removed; none if nothing waits for one there. */
   takeWorkerCallback(executionId: string): ServiceCallback | undefined {
@@ -140,11 +188,11 @@ export class ServiceTasks {
     return this.failures.splice(0);
   }
 
-  private run(activity: ExtendedElement, topic: string, executionId: string, isRecovered: boolean, callback: ServiceCallback): void {
+  private run(activity: ExtendedElement, topic: string, executionId: string, isRecovered: boolean, callback: ServiceCallback, at?: ScopeContent): void {
     const host = this.host;
     const handler = host.services.get(topic);
     if (!handler) {
-      const priority = taskPriorityOf(activity.behaviour.taskPriority, host.variables());
+      const priority = taskPriorityOf(activity.behaviour.taskPriority, host.variables(at));
       this.waits.set(executionId, { activityId: activity.id, topic, kind: 'worker', callback, priority });
       return;
     }
@@ -155,7 +203,7 @@ export class ServiceTasks {
       activityId: activity.id,
       executionId,
       topic,
-      variables: Object.freeze({ ...host.variables() }),
+      variables: Object.freeze({ ...host.variables(at) }),
       isRecovered,
     };
     const timeout = host.timeoutMs;
@@ -171,7 +219,7 @@ export class ServiceTasks {
         clearTimeout(timer);
         if (host.detached()) return;
         const vars = output && typeof output === 'object' ? output : {};
-        host.mergeVariables(activity.environment.variables, vars);
+        host.mergeVariables(activity.environment.variables, vars, at);
         host.answered();
         host.callSafely(() => callback(null, vars));
       },

@@ -96,7 +96,8 @@ export class CallLinks {
       return;
     }
     const definition = await this.host.registry.get(record.id);
-    const parentVars = parent.currentVariables();
+    // The call activity's camunda:in mappings see its local variables (its inputs) as well.
+    const parentVars = parent.variablesAt(wait.api.content);
     const extra = wait.index !== null ? { loopCounter: wait.index } : {};
     let variables: Record<string, unknown>;
     let businessKey: string | null;

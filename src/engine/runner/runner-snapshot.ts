@@ -3,7 +3,7 @@
 import type { Engine } from 'bpmn-engine';
 import type { Clock } from '../clock';
 import { expressionFunctions, scopeOf } from '../engine-expressions';
-import { hasTemplate, resolveTemplate } from '../expression-evaluator';
+import { ExpressionError, hasTemplate, resolveTemplate } from '../expression-evaluator';
 import type { RuntimeDefinition } from '../definition-registry';
 import {
   describeOpenTask,
@@ -15,6 +15,8 @@ import {
   type ArmedTimer,
   type ExternalTaskWait,
   type HostTimers,
+  type LocalVariables,
+  type ScopeContent,
   type ServiceTasks,
 } from '../elements';
 import type { InstanceState, SubscriptionRecord, TaskRecord, WaitingAt } from '../../store/types';
@@ -47,6 +49,13 @@ export interface SnapshotParts {
   waitedNow?(): Set<string>;
   /** The compensation record (elements/compensation.ts), saved with the engine state. */
   compensation?(): unknown;
+  /** The local variables of running activities, saved with the engine state. */
+  locals?: LocalVariables;
+}
+
+/** The local variables visible where a waiting activity runs (none when nothing has inputs). */
+function localsAt(parts: SnapshotParts, content: unknown): Record<string, unknown> {
+  return parts.locals?.visible(content as ScopeContent) ?? {};
 }
 
 /** The engine state without the serialized diagram: that is most of it, and shared per version. */
@@ -56,6 +65,18 @@ async function engineStateOf(engine: Engine): Promise<unknown> {
 }
 
 export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot> {
+  try {
+    return await snapshotOf(parts);
+  } catch (err) {
+    // An event name whose expression cannot be evaluated (a message or signal name with a bean
+    // procflow does not have) fails the instance there, with an incident, instead of the request.
+    if (!(err instanceof ExpressionError) || parts.state.failure) throw err;
+    parts.state.fail(err);
+    return snapshotOf(parts);
+  }
+}
+
+async function snapshotOf(parts: SnapshotParts): Promise<RunnerSnapshot> {
   const { state: runner, definition, identity } = parts;
   // A user task whose assignee (or another expression) cannot be evaluated fails the instance there.
   if (!runner.failure && !runner.ended) {
@@ -67,18 +88,25 @@ export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot
   const engineState = failure ? null : await engineStateOf(parts.engine);
   const compensation = engineState ? parts.compensation?.() : undefined;
   if (compensation) (engineState as Record<string, unknown>).procflowCompensation = compensation;
+  const locals = engineState ? parts.locals?.state() : undefined;
+  if (locals) (engineState as Record<string, unknown>).procflowLocals = locals;
   const over = Boolean(failure) || runner.ended;
   const postponed = over ? [] : parts.postponed();
   const waitingAt: WaitingAt[] = [];
   const openTasks: TaskRecord[] = [];
   const subscriptions: SubscriptionRecord[] = [];
   const now = parts.clock.now().toISOString();
-  const subscription = (kind: 'message' | 'signal', ref: { id: string; name: string }, activityId: string): SubscriptionRecord => ({
+  const subscription = (
+    kind: 'message' | 'signal',
+    ref: { id: string; name: string },
+    activityId: string,
+    variables: Record<string, unknown> = parts.variables,
+  ): SubscriptionRecord => ({
     processInstanceId: identity.id,
     kind,
     // A name with an expression (`invoice-${orderId}`) is subscribed under its value, as Camunda does.
     name: hasTemplate(ref.name)
-      ? String(resolveTemplate(ref.name, scopeOf({ environment: { variables: parts.variables } }), expressionFunctions(parts.clock)) ?? ref.name)
+      ? String(resolveTemplate(ref.name, scopeOf({ environment: { variables } }), expressionFunctions(parts.clock)) ?? ref.name)
       : ref.name,
     elementRef: ref.id,
     activityId,
@@ -88,17 +116,21 @@ export async function takeSnapshot(parts: SnapshotParts): Promise<RunnerSnapshot
   for (const api of postponed) {
     const meta = definition.activities.get(api.id);
     const type = meta?.type ?? api.type;
+    // The activity's expressions also see the local variables around it (its inputs).
+    const locals = localsAt(parts, api.content);
+    const hasLocals = Object.keys(locals).length > 0;
+    const context = hasLocals ? { ...taskContext, variables: { ...parts.variables, ...locals } } : taskContext;
     // A user task's wait names its task, so a client completes it without listing tasks first; a
     // multi-instance user task has a task per running iteration.
-    const tasks = isUserTask(type) && meta ? iterationWaits(api).map((it) => describeOpenTask(it.api, meta, taskContext, now, it.scope, true)) : [];
+    const tasks = isUserTask(type) && meta ? iterationWaits(api).map((it) => describeOpenTask(it.api, meta, context, now, it.scope, true)) : [];
     openTasks.push(...tasks);
     if (!isBoundaryEvent(type)) {
-      const at = { activityId: api.id, activityName: meta?.name ?? null, type: type.replace(/^bpmn:/, '') };
+      const at = { activityId: api.id, activityName: meta?.name ?? null, type: type.replace(/^bpmn:/, ''), ...(hasLocals ? { variables: locals } : {}) };
       if (!tasks.length) waitingAt.push(at);
       for (const task of tasks) waitingAt.push({ ...at, taskId: task.id });
     }
-    if (meta?.message) subscriptions.push(subscription('message', meta.message, api.id));
-    if (meta?.signal) subscriptions.push(subscription('signal', meta.signal, api.id));
+    if (meta?.message) subscriptions.push(subscription('message', meta.message, api.id, context.variables));
+    if (meta?.signal) subscriptions.push(subscription('signal', meta.signal, api.id, context.variables));
   }
   // Event sub-process starts wait as subscriptions while their scope runs (see eventSubProcessStarts).
   const execution = over ? null : (parts.engine.execution as never);
@@ -122,8 +154,10 @@ function taskExpressionProblem(parts: SnapshotParts): TaskExpressionError | null
   for (const api of parts.postponed()) {
     const meta = definition.activities.get(api.id);
     if (!meta || !isUserTask(meta.type) || (fresh && !fresh.has(api.id))) continue;
+    const locals = localsAt(parts, api.content);
+    const context = Object.keys(locals).length ? { ...taskContext, variables: { ...parts.variables, ...locals } } : taskContext;
     try {
-      for (const it of iterationWaits(api)) describeOpenTask(it.api, meta, taskContext, now, it.scope);
+      for (const it of iterationWaits(api)) describeOpenTask(it.api, meta, context, now, it.scope);
     } catch (err) {
       if (err instanceof TaskExpressionError) return err;
       throw err;

@@ -1,11 +1,11 @@
 // External tasks: service tasks whose topic has no handler in code, done by an external worker
 // (group `workers`, or admin) that lists them by topic, locks them for a while (fetch-and-lock,
-// as Camunda's workers do) and completes them with output variables.
+// as Camunda's workers do) and completes them with output variables, or reports a BPMN error.
 import { Router } from 'express';
 import type { ExternalTaskRecord } from '../../app/records';
 import { currentUser } from '../auth';
 import type { HttpContext } from '../context';
-import { externalTaskCompleteBody, externalTaskLockBody, externalTaskQuery } from '../schemas';
+import { externalTaskBpmnErrorBody, externalTaskCompleteBody, externalTaskLockBody, externalTaskQuery } from '../schemas';
 import { parseWith } from '../validation';
 import { instanceView } from '../views';
 
@@ -51,6 +51,12 @@ export function externalTaskRoutes(ctx: HttpContext): Router {
         await externalTasks.complete(currentUser(res), String(req.params.id), body.variables, req.get('Idempotency-Key'), body.workerId),
       ),
     });
+  });
+
+  r.post('/external-tasks/:id/bpmn-error', async (req, res) => {
+    const body = parseWith(externalTaskBpmnErrorBody, req.body ?? {});
+    const error = { code: body.errorCode, message: body.errorMessage ?? body.errorCode };
+    res.json({ processInstance: instanceView(await externalTasks.bpmnError(currentUser(res), String(req.params.id), body.workerId, error, body.variables)) });
   });
 
   return r;
