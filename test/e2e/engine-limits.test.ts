@@ -1,10 +1,12 @@
 // Limits of bare bpmn-engine 25 (bpmn-elements 17) that procflow lifts, each shown side by side:
 // the same diagram run by `new Engine({ source })` as bpmn-engine's README shows, and by procflow
-// over HTTP on SQLite and Postgres, with time from the service clock.
+// over HTTP on SQLite and Postgres, with time from the service clock. Each bare test asserts what
+// bare bpmn-engine does (including where it already does what procflow does); docs/modelling.md's
+// "Bare bpmn-engine vs procflow" table has a row per case.
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import { databaseKinds } from '../helpers/databases';
-import { deploy, fixture, serviceForDescribe } from '../helpers/test-service';
+import { deploy, fixture, runDueJobs, serviceForDescribe } from '../helpers/test-service';
 import { executorRound, waitUntil } from '../helpers/wait';
 
 const FIVE_MINUTES = 5 * 60_000;
@@ -12,8 +14,18 @@ const FIVE_MINUTES = 5 * 60_000;
 interface BareRun {
   engine: Engine;
   errors: string[];
+  /** The ids of the activities that started, in order (from the engine's activity.start events). */
+  started: string[];
   waitingAt(): string[];
+  /** Signals the waiting activity `id` (inside sub-processes too) and lets the broker deliver. */
+  signal(id: string, message?: Record<string, unknown>): Promise<void>;
+  /** Sends a message or signal (by its id in the diagram) to the running execution. */
+  deliver(id: string): Promise<void>;
+  /** The variables of the definition's environment. */
+  variables(): Record<string, unknown>;
 }
+
+const delivered = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Only the process `processId` of a document with several (bare bpmn-engine would run them all). */
 function onlyProcess(xml: string, processId: string): string {
@@ -23,27 +35,101 @@ function onlyProcess(xml: string, processId: string): string {
 }
 
 /** Runs a diagram with bare bpmn-engine until it waits, ends or fails. */
-async function runBare(source: string): Promise<BareRun> {
+async function runBare(source: string, variables: Record<string, unknown> = {}): Promise<BareRun> {
   const engine = new Engine({ name: 'bare', source });
   const errors: string[] = [];
+  const started: string[] = [];
   engine.on('error', (err: Error) => errors.push(err.message));
   const listener = new EventEmitter();
-  await engine.execute({ listener } as never);
+  listener.on('activity.start', (api: { id: string }) => started.push(api.id));
+  await engine.execute({ listener, variables } as never);
   // Let the broker deliver what the execute queued (no timers are involved: nothing is awaited by time).
-  await new Promise((resolve) => setImmediate(resolve));
+  await delivered();
+  type Api = { id: string; type?: string; getPostponed?(): Api[]; signal(message?: unknown): void };
+  const postponed = (): Api[] => {
+    const execution = engine.execution as unknown as { getPostponed(): Api[] } | undefined;
+    return String(engine.state) === 'running' && execution ? execution.getPostponed() : [];
+  };
+  const everything = (apis: Api[], self?: string): Api[] =>
+    apis.filter((a) => a.id !== self).flatMap((a) => [a, ...(a.getPostponed ? everything(a.getPostponed(), a.id) : [])]);
   return {
     engine,
     errors,
+    started,
     waitingAt: () => {
-      type Api = { id: string; getPostponed?(): Api[] };
-      const execution = engine.execution as unknown as { getPostponed(): Api[] } | undefined;
-      if (String(engine.state) !== 'running' || !execution) return [];
-      // Sub-processes by what waits inside them.
+      // Sub-processes by what waits inside them; a sequence flow kept as postponed is no wait.
       const walk = (apis: Api[], self?: string): string[] =>
-        apis.filter((a) => a.id !== self).flatMap((a) => (a.getPostponed && a.getPostponed().length ? walk(a.getPostponed(), a.id) : [a.id]));
-      return walk(execution.getPostponed()).sort();
+        apis
+          .filter((a) => a.id !== self && a.type !== 'bpmn:SequenceFlow')
+          .flatMap((a) => (a.getPostponed && a.getPostponed().length ? walk(a.getPostponed(), a.id) : [a.id]));
+      return walk(postponed()).sort();
+    },
+    signal: async (id, message) => {
+      const api = everything(postponed()).find((a) => a.id === id);
+      if (!api) throw new Error(`bare bpmn-engine does not wait at <${id}>`);
+      api.signal(message);
+      await delivered();
+    },
+    deliver: async (id) => {
+      (engine.execution as unknown as { signal(m: unknown): void }).signal({ id });
+      await delivered();
+    },
+    variables: () => {
+      const definitions = (engine.execution as unknown as { definitions: Array<{ environment: { variables: Record<string, unknown> } }> }).definitions;
+      return definitions[0]?.environment.variables ?? {};
     },
   };
+}
+
+/** `xml` with `from` (a text or a pattern, which must occur) replaced by `to`. */
+function edit(xml: string, from: string | RegExp, to: string): string {
+  const out = xml.replace(from, to);
+  if (out === xml) throw new Error(`${String(from)} is not in the diagram`);
+  return out;
+}
+
+/** compensation-in-sub-process.bpmn whose throw names `prepare` in its activityRef. */
+const compensationByRef = () =>
+  edit(
+    edit(fixture('compensation-in-sub-process.bpmn'), 'id="compensationInSubProcess"', 'id="compensationByRef"'),
+    '<bpmn:intermediateThrowEvent id="undoInside">\n        <bpmn:compensateEventDefinition />',
+    '<bpmn:intermediateThrowEvent id="undoInside">\n        <bpmn:compensateEventDefinition activityRef="prepare" />',
+  );
+
+/** compensation-trip.bpmn with user tasks where it has external tasks (bare bpmn-engine has no worker), as tripByHand. */
+const tripByHand = () =>
+  edit(
+    edit(fixture('compensation-trip.bpmn'), 'id="tripBooking"', 'id="tripByHand"'),
+    /<bpmn:serviceTask (id="[^"]+" name="[^"]+"(?: isForCompensation="true")?) camunda:type="external" camunda:topic="[^"]+" \/>/g,
+    '<bpmn:userTask $1 />',
+  );
+
+/**
+ * event-sub-process-errors.bpmn with the inspection always ending at the error end event (the
+ * gateway goes: bare bpmn-engine's expressions do not read `${damaged == true}`), as process `id`;
+ * `boundary: false` drops the catch-all boundary error event of the sub-process, `named: true`
+ * gives the event sub-process's error start the errorRef of the thrown error.
+ */
+function damagedClaim(id: string, opts: { boundary?: boolean; named?: boolean } = {}): string {
+  let xml = edit(fixture('event-sub-process-errors.bpmn'), 'id="damageClaim"', `id="${id}"`);
+  xml = edit(xml, 'sourceRef="inspect" targetRef="isDamaged"', 'sourceRef="inspect" targetRef="reportDamage"');
+  xml = edit(xml, /<bpmn:exclusiveGateway id="isDamaged"[^>]*\/>/, '');
+  xml = edit(xml, /<bpmn:sequenceFlow id="a3"[\s\S]*?<\/bpmn:sequenceFlow>/, '');
+  xml = edit(xml, /<bpmn:sequenceFlow id="a4"[^>]*\/>/, '');
+  xml = edit(xml, /<bpmn:endEvent id="assessed"[^>]*\/>/, '');
+  if (opts.boundary === false) {
+    xml = edit(xml, /<bpmn:boundaryEvent id="assessFailed"[\s\S]*?<\/bpmn:boundaryEvent>/, '');
+    xml = edit(xml, /<bpmn:sequenceFlow id="f2"[^>]*\/>/, '');
+    xml = edit(xml, /<bpmn:endEvent id="boundaryCaught"[^>]*\/>/, '');
+  }
+  if (opts.named) {
+    xml = edit(
+      xml,
+      '<bpmn:startEvent id="anyError" name="Any error">\n          <bpmn:errorEventDefinition />',
+      '<bpmn:startEvent id="anyError" name="Any error">\n          <bpmn:errorEventDefinition errorRef="Err_damaged" />',
+    );
+  }
+  return xml;
 }
 
 async function stopBare(run: BareRun): Promise<void> {
@@ -76,8 +162,7 @@ describe('bare bpmn-engine', () => {
     const run = await runBare(onlyProcess(fixture('event-sub-process-starts.bpmn'), 'espMessage'));
     try {
       expect(run.waitingAt()).toEqual(['work']);
-      (run.engine.execution as unknown as { signal(m: unknown): void }).signal({ id: 'Msg_note' });
-      await new Promise((resolve) => setImmediate(resolve));
+      await run.deliver('Msg_note');
       expect(run.waitingAt()).toEqual(['work']);
     } finally {
       await stopBare(run);
@@ -102,6 +187,179 @@ describe('bare bpmn-engine', () => {
     } finally {
       await stopBare(thrower);
       await stopBare(catcher);
+    }
+  });
+  test('runs no compensation handler of an activity whose sub-process has ended: the throw goes on at once', async () => {
+    const run = await runBare(fixture('compensation-after-sub-process.bpmn'));
+    try {
+      await run.signal('bookHotel');
+      expect(run.waitingAt()).toEqual(['confirm']);
+      await run.signal('confirm');
+      expect(run.waitingAt()).toEqual(['tellCustomer']);
+      expect(run.started).toContain('undoStay');
+      expect(run.started).not.toContain('cancelHotel');
+      expect(run.errors).toEqual([]);
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('never ends a sub-process in which two activities with compensation handlers completed', async () => {
+    const xml = tripByHand();
+    expect(xml).not.toContain('serviceTask');
+    const run = await runBare(xml);
+    try {
+      await run.signal('bookFlight');
+      await run.signal('bookHotel');
+      await run.signal('chargeCard');
+      // Its end event has ended; the sub-process has not, and "confirm" after it never starts.
+      expect(run.started).toContain('stayEnd');
+      expect(run.started).not.toContain('confirm');
+      expect(run.waitingAt()).toEqual(['compensateFlight']);
+      expect(run.errors).toEqual([]);
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('compensates outside the sub-process of the throw, ignores activityRef and goes on without waiting for the handlers', async () => {
+    for (const xml of [fixture('compensation-in-sub-process.bpmn'), compensationByRef()]) {
+      const run = await runBare(xml);
+      try {
+        await run.signal('elsewhere');
+        await run.signal('prepare');
+        // Both handlers run, and "review" after the throw is already open.
+        expect(run.waitingAt()).toEqual(['review', 'undoElsewhere', 'unprepare']);
+        expect(run.errors).toEqual([]);
+      } finally {
+        await stopBare(run);
+      }
+    }
+  });
+
+  test('a non-interrupting message boundary event catches the first message only: the second finds nothing', async () => {
+    const run = await runBare(fixture('non-interrupting-boundaries.bpmn'));
+    try {
+      expect(run.waitingAt()).toEqual(['hourly', 'noteArrived', 'pinged', 'work']);
+      await run.deliver('Msg_note');
+      expect(run.waitingAt()).toEqual(['hourly', 'pinged', 'readNote', 'work']);
+      await run.signal('readNote');
+      await run.deliver('Msg_note');
+      expect(run.waitingAt()).toEqual(['hourly', 'pinged', 'work']);
+      expect(run.started.filter((id) => id === 'readNote')).toHaveLength(1);
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('fires a PT0S timer behind an event-based gateway before execute() returns: no message can come first', async () => {
+    const run = await runBare(fixture('gateway-zero-timer.bpmn'));
+    try {
+      // A timeout of 0 completes the timer in the execute itself (no setTimeout is involved).
+      expect(run.waitingAt()).toEqual(['afterTimer']);
+      await run.deliver('Msg_answer');
+      expect(run.waitingAt()).toEqual(['afterTimer']);
+      expect(run.started).not.toContain('afterAnswer');
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('passes one of three tokens through a merging exclusive gateway: the task runs once', async () => {
+    const run = await runBare(fixture('exclusive-merge.bpmn'));
+    try {
+      expect(run.waitingAt()).toEqual(['work']);
+      await run.signal('work');
+      expect(String(run.engine.state)).toBe('idle');
+      expect(run.started.filter((id) => id === 'merge')).toHaveLength(1);
+      expect(run.started.filter((id) => id === 'work')).toHaveLength(1);
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('never starts an error event sub-process whose error start has no errorRef: the error end event just ends', async () => {
+    const run = await runBare(damagedClaim('damageClaimNoBoundary', { boundary: false }));
+    try {
+      await run.signal('inspect');
+      expect(run.waitingAt()).toEqual(['ship']);
+      expect(run.started).toContain('reportDamage');
+      expect(run.started).not.toContain('anyError');
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('lets the catch-all boundary event of the sub-process win over its catch-all error event sub-process (a named error start already wins)', async () => {
+    const run = await runBare(damagedClaim('damageClaimAlways'));
+    try {
+      await run.signal('inspect');
+      expect(String(run.engine.state)).toBe('idle');
+      expect(run.started).toContain('boundaryCaught');
+      expect(run.started).not.toContain('escalate');
+    } finally {
+      await stopBare(run);
+    }
+    const named = await runBare(damagedClaim('damageClaimNamed', { named: true }));
+    try {
+      await named.signal('inspect');
+      expect(named.started).toContain('escalate');
+      expect(named.started).not.toContain('boundaryCaught');
+    } finally {
+      await stopBare(named);
+    }
+  });
+
+  test('never arms the conditional start of an event sub-process, neither at the start nor when a variable changes', async () => {
+    const run = await runBare(fixture('event-sub-process-errors.bpmn'), { cancelled: true });
+    try {
+      expect(run.waitingAt()).toEqual(['assessFailed', 'inspect']);
+      run.variables().cancelled = true;
+      await run.deliver('cancelRequested');
+      expect(run.waitingAt()).toEqual(['assessFailed', 'inspect']);
+      expect(run.started).not.toContain('cancelRequested');
+      expect(run.started).not.toContain('confirmCancel');
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('runs a process with only a signal start event as one instance waiting for the signal: a second signal starts nothing', async () => {
+    const run = await runBare(fixture('signal-start.bpmn'));
+    try {
+      expect(run.waitingAt()).toEqual(['alarmStart']);
+      await run.deliver('Sig_alarm');
+      expect(run.waitingAt()).toEqual(['drill']);
+      await run.deliver('Sig_alarm');
+      expect(run.waitingAt()).toEqual(['drill']);
+      expect(run.started.filter((id) => id === 'drill')).toHaveLength(1);
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('ignores camunda:executionListener and camunda:taskListener: nothing they set exists, and the gateway that reads it fails', async () => {
+    const run = await runBare(onlyProcess(fixture('listeners.bpmn'), 'listeners'), { reviewer: 'ann' });
+    try {
+      expect(run.waitingAt()).toEqual(['review']);
+      expect(run.variables()).toEqual({ reviewer: 'ann' });
+      await run.signal('review', { approved: true });
+      expect(run.errors).toEqual(['<decide> no conditional flow taken']);
+      expect(run.variables()).toEqual({ reviewer: 'ann' });
+    } finally {
+      await stopBare(run);
+    }
+  });
+
+  test('ignores camunda:inputOutput: the boundary timer whose duration is an input fires at once, before the task starts', async () => {
+    const run = await runBare(fixture('input-output-local.bpmn'), { orderId: 'A-7', owner: 'rita', amount: 10 });
+    try {
+      // ${patience} reads as nothing there: the timer completes in the execute itself.
+      expect(run.waitingAt()).toEqual(['escalated']);
+      expect(run.started).not.toContain('review');
+      expect(run.variables()).toEqual({ orderId: 'A-7', owner: 'rita', amount: 10 });
+    } finally {
+      await stopBare(run);
     }
   });
 });
@@ -246,5 +504,182 @@ describe.each(databaseKinds)('procflow on %s', (kind) => {
     expect((await instance(watcher.id)).waitingAt).toEqual([expect.objectContaining({ activityId: 'alarmHeard' })]);
     await executorRound(t.admin);
     expect((await instance(watcher.id)).waitingAt).toEqual([expect.objectContaining({ activityId: 'alarmHeard' })]);
+  });
+
+  describe('with due jobs run by the test (no polling)', () => {
+    const u = serviceForDescribe(kind, { runJobs: false });
+    const variants: Array<[string, string]> = [
+      ['compensation-by-ref.bpmn', compensationByRef()],
+      ['trip-by-hand.bpmn', tripByHand()],
+      ['damage-claim-always.bpmn', damagedClaim('damageClaimAlways')],
+      ['damage-claim-no-boundary.bpmn', damagedClaim('damageClaimNoBoundary', { boundary: false })],
+      ['damage-claim-named.bpmn', damagedClaim('damageClaimNamed', { named: true })],
+    ];
+
+    beforeAll(async () => {
+      const files = [
+        'compensation-after-sub-process.bpmn',
+        'compensation-in-sub-process.bpmn',
+        'non-interrupting-boundaries.bpmn',
+        'gateway-zero-timer.bpmn',
+        'exclusive-merge.bpmn',
+        'event-sub-process-errors.bpmn',
+        'signal-start.bpmn',
+        'listeners.bpmn',
+        'input-output-local.bpmn',
+      ];
+      for (const name of files) expect((await deploy(u, fixture(name), name)).status).toBe(201);
+      for (const [name, xml] of variants) expect((await deploy(u, xml, name)).status).toBe(201);
+    });
+
+    type Inst = {
+      id: string;
+      state: string;
+      variables: Record<string, unknown>;
+      waitingAt: Array<{ activityId: string; taskId?: string; variables?: Record<string, unknown> }>;
+    };
+    const begin = async (key: string, variables: Record<string, unknown> = {}) => {
+      const res = await u.admin.post(`/api/process-definitions/${key}/start`).send({ variables });
+      expect(res.status).toBe(201);
+      return res.body as Inst;
+    };
+    const get = async (id: string) => (await u.admin.get(`/api/process-instances/${id}`)).body as Inst;
+    const waits = async (id: string) => (await get(id)).waitingAt.map((w) => w.activityId).sort();
+    const tasksOf = async (id: string) =>
+      (await u.admin.get(`/api/tasks?state=open&processInstanceId=${id}&limit=500`)).body.items as Array<{ id: string; activityId: string; name: string }>;
+    const finish = async (id: string, activityId: string, variables: Record<string, unknown> = {}) => {
+      const task = (await tasksOf(id)).find((x) => x.activityId === activityId);
+      if (!task) throw new Error(`no open task at <${activityId}> in instance <${id}>`);
+      const res = await u.admin.post(`/api/tasks/${task.id}/complete`).send({ variables });
+      expect(res.status).toBe(200);
+      return res.body as { processInstance: Inst };
+    };
+    const history = async (id: string) =>
+      (await u.admin.get(`/api/process-instances/${id}/history`)).body as Array<{ activityId: string | null; event: string }>;
+    const startedIn = async (id: string, activityId: string) => (await history(id)).filter((h) => h.activityId === activityId && h.event === 'start').length;
+    const message = (id: string, messageName: string) => u.admin.post('/api/messages').send({ messageName, processInstanceId: id });
+
+    test('a throw after a sub-process ended runs the handler of what completed in it and waits for it before going on', async () => {
+      const stay = await begin('compensationAfterSubProcess');
+      await finish(stay.id, 'bookHotel');
+      await finish(stay.id, 'confirm');
+      expect(await waits(stay.id)).toEqual(['cancelHotel', 'undoStay']);
+      await finish(stay.id, 'cancelHotel');
+      expect(await waits(stay.id)).toEqual(['tellCustomer']);
+      await finish(stay.id, 'tellCustomer');
+      expect((await get(stay.id)).state).toBe('completed');
+    });
+
+    test('a sub-process in which two compensable activities completed ends; a throw after it runs every handler, newest first, and waits for all', async () => {
+      const trip = await begin('tripByHand');
+      for (const task of ['bookFlight', 'bookHotel', 'chargeCard']) await finish(trip.id, task);
+      expect(await waits(trip.id)).toEqual(['confirm']);
+      await finish(trip.id, 'confirm', { answer: 'cancel' });
+      expect(await waits(trip.id)).toEqual(['cancelFlight', 'cancelHotel', 'refundCard', 'undoTrip']);
+      const handlersStarted = (await history(trip.id))
+        .filter((h) => h.event === 'start' && ['cancelFlight', 'cancelHotel', 'refundCard'].includes(h.activityId ?? ''))
+        .map((h) => h.activityId);
+      expect(handlersStarted).toEqual(['refundCard', 'cancelHotel', 'cancelFlight']);
+      for (const task of ['refundCard', 'cancelHotel']) await finish(trip.id, task);
+      expect(await waits(trip.id)).toEqual(['cancelFlight', 'undoTrip']);
+      await finish(trip.id, 'cancelFlight');
+      expect(await waits(trip.id)).toEqual(['tellCustomer']);
+    });
+
+    test('a throw inside a sub-process, with or without activityRef, compensates only there and waits for the handler', async () => {
+      for (const key of ['compensationInSubProcess', 'compensationByRef']) {
+        const run = await begin(key);
+        await finish(run.id, 'elsewhere');
+        await finish(run.id, 'prepare');
+        expect(await waits(run.id)).toEqual(['undoInside', 'unprepare']);
+        await finish(run.id, 'unprepare');
+        expect(await waits(run.id)).toEqual(['review']);
+        expect(await startedIn(run.id, 'undoElsewhere')).toBe(0);
+      }
+    });
+
+    test('a non-interrupting message boundary event catches a second message while its task runs', async () => {
+      const run = await begin('nonInterruptingBoundaries');
+      expect((await message(run.id, 'note')).status).toBe(200);
+      await finish(run.id, 'readNote');
+      expect((await message(run.id, 'note')).status).toBe(200);
+      expect(await waits(run.id)).toEqual(['readNote', 'work']);
+      expect(await startedIn(run.id, 'readNote')).toBe(2);
+    });
+
+    test('a PT0S timer behind an event-based gateway is a job: the message that comes before it runs wins', async () => {
+      const run = await begin('gatewayZeroTimer');
+      expect(await waits(run.id)).toEqual(['answered', 'choose', 'noWait', 'stopped']);
+      expect((await u.admin.get(`/api/jobs?processInstanceId=${run.id}&kind=timer`)).body.items).toEqual([expect.objectContaining({ activityId: 'noWait' })]);
+      expect((await message(run.id, 'answer')).status).toBe(200);
+      expect(await waits(run.id)).toEqual(['afterAnswer']);
+      await runDueJobs(u);
+      expect(await waits(run.id)).toEqual(['afterAnswer']);
+      expect(await startedIn(run.id, 'afterTimer')).toBe(0);
+    });
+
+    test('three tokens through a merging exclusive gateway each reach the task after it', async () => {
+      const run = await begin('exclusiveMerge');
+      for (let token = 1; token <= 3; token++) {
+        expect(await waits(run.id)).toEqual(['work']);
+        await finish(run.id, 'work');
+      }
+      expect((await get(run.id)).state).toBe('completed');
+      expect(await startedIn(run.id, 'work')).toBe(3);
+    });
+
+    test('an error start event without errorRef starts its error event sub-process', async () => {
+      const run = await begin('damageClaimNoBoundary');
+      await finish(run.id, 'inspect');
+      expect(await waits(run.id)).toEqual(['escalate']);
+      await finish(run.id, 'escalate');
+      expect(await waits(run.id)).toEqual(['ship']);
+    });
+
+    test('the error event sub-process of the scope of the throw wins over the boundary event of that scope, catch-all or named', async () => {
+      for (const key of ['damageClaimAlways', 'damageClaimNamed']) {
+        const run = await begin(key);
+        await finish(run.id, 'inspect');
+        expect(await waits(run.id)).toEqual(['escalate']);
+        await finish(run.id, 'escalate');
+        expect(await waits(run.id)).toEqual(['ship']);
+        expect(await startedIn(run.id, 'boundaryCaught')).toBe(0);
+      }
+    });
+
+    test('a variable set over the API that makes the condition hold starts the conditional event sub-process', async () => {
+      const run = await begin('damageClaim');
+      expect(await waits(run.id)).toEqual(['inspect']);
+      expect((await u.admin.put(`/api/process-instances/${run.id}/variables/cancelled`).send({ value: true })).status).toBe(200);
+      expect(await waits(run.id)).toEqual(['confirmCancel']);
+    });
+
+    test('every broadcast of a signal starts a new instance at its signal start event', async () => {
+      const instances = async () => (await u.admin.get('/api/process-instances?definitionKey=alarmDrill')).body.items as Inst[];
+      expect(await instances()).toEqual([]);
+      for (let round = 1; round <= 2; round++) {
+        expect((await u.admin.post('/api/signals').send({ signalName: 'fire-alarm' })).body).toEqual({ delivered: 1 });
+      }
+      const started = await instances();
+      expect(started).toHaveLength(2);
+      for (const one of started) expect(one.waitingAt.map((w) => w.activityId)).toEqual(['drill']);
+    });
+
+    test('expression execution and task listeners run and set their variables', async () => {
+      const run = await begin('listeners', { reviewer: 'ann' });
+      expect(run.variables).toMatchObject({ processStarted: run.id, startEnded: 'start', tookFrom: 'start', events: 'create,assignment:ann' });
+      const done = await finish(run.id, 'review', { approved: true });
+      expect(done.processInstance).toMatchObject({ state: 'completed', variables: { decision: 'yes', endStarted: 'endYes', processEnded: 'end' } });
+    });
+
+    test('camunda:inputOutput inputs are local variables of their task; the boundary timer reads its duration from one', async () => {
+      const run = await begin('localInputs', { orderId: 'A-7', owner: 'rita', amount: 10 });
+      expect(run.variables).toEqual({ orderId: 'A-7', owner: 'rita', amount: 10 });
+      expect(run.waitingAt).toEqual([
+        expect.objectContaining({ activityId: 'review', variables: { label: 'order A-7', reviewer: 'rita', team: 'reviewers', amount: 20, patience: 'PT2H' } }),
+      ]);
+      expect((await tasksOf(run.id)).map((x) => x.name)).toEqual(['Review order A-7']);
+      expect((await u.admin.get(`/api/jobs?processInstanceId=${run.id}&kind=timer`)).body.items).toEqual([expect.objectContaining({ activityId: 'tooSlow' })]);
+    });
   });
 });
