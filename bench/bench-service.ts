@@ -9,17 +9,7 @@ import { loadConfig } from '../src/config';
 import { startService, type Service } from '../src/main';
 import { openDatabase } from '../src/store/database';
 
-/** A request to the service with a bearer token (a body is JSON unless `type` says otherwise); the parsed answer, or an error with the status. */
-export async function callService(base: string, token: string, method: string, url: string, body?: unknown, type = 'application/json'): Promise<unknown> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': type }) },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 200)}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
-}
+export { callService } from './http-call';
 
 /** The whole service on a database (Postgres: in `searchPath`), with no processes of its own and no schedules, logging warnings only. */
 export async function startBenchService(adminToken: string, databaseUrl: string, searchPath?: string): Promise<Service> {

@@ -126,3 +126,19 @@ export function cpuSince(mark: CpuMark): { machine: number; own: number; outside
   const own = (ownMs / ((now.at - mark.at) * os.cpus().length)) * 100;
   return { machine, own, outside: Math.max(0, machine - own) };
 }
+
+/** CPU milliseconds since `mark`: busy time of the whole machine (all CPUs) and of this process. */
+export function cpuMsSince(mark: CpuMark): { machine: number; own: number } {
+  const now = cpuMark();
+  const machine = now.total - mark.total - (now.idle - mark.idle);
+  const own = (now.own.user - mark.own.user + now.own.system - mark.own.system) / 1000;
+  return { machine, own };
+}
+
+/** The p-th percentile (0–100) of `values` by nearest rank; undefined for none. */
+export function percentile(values: readonly number[], p: number): number | undefined {
+  if (!values.length) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
