@@ -9,6 +9,7 @@ import {
   DEFINITIONS,
   executableByDefault,
   giveConnectorsIds,
+  giveDefinitionsId,
   hoistCompensationHandlers,
   javaDelegateProblem,
   linkEventProblems,
@@ -164,6 +165,7 @@ export function checkDocument(parsed: ParseResult, warnings: DeployWarning[] = [
 
 /** Completes the parsed tree where BPMN tools leave things out that bpmn-elements needs. */
 function prepareTree(parsed: ParseResult, warnings: DeployWarning[]): void {
+  giveDefinitionsId(parsed);
   for (const made of giveConnectorsIds(parsed)) {
     warnings.push({ elementId: made.id, message: `a ${made.type.replace(/^bpmn:/, '')} without an id is given the id <${made.id}>` });
   }

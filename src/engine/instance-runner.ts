@@ -25,7 +25,9 @@ import {
   quartzCronTimers,
   dueTimersAsJobs,
   everyTakenFlow,
+  inclusiveJoins,
   rearmNonInterruptingBoundaries,
+  errorBoundaryCatchesWithin,
   collectThrownSignals,
   compensationEvents,
   compensatedInstancesExpressions,
@@ -37,6 +39,7 @@ import {
   EventSubProcessInterruptions,
   eventSubProcessStarts,
   juelScripts,
+  linkCatchEveryThrow,
   ServiceTasks,
   startEventsNotTaken,
   skipStartEvents,
@@ -159,7 +162,9 @@ export class InstanceRunner {
         ...(this.compensations.used ? { procflowCompensation: compensationEvents({ compensations: () => this.compensations }) } : {}),
         procflowDueTimers: dueTimersAsJobs,
         procflowBoundaryRearm: rearmNonInterruptingBoundaries,
+        procflowErrorBoundaryScope: errorBoundaryCatchesWithin,
         procflowEveryTakenFlow: everyTakenFlow,
+        procflowInclusiveJoins: inclusiveJoins,
         procflowLoops: loopGuard(() => {
           if (!state.detached) this.budget.countActivity();
         }, loopCounts),
@@ -181,6 +186,12 @@ export class InstanceRunner {
       }
     });
     this.interruptions = new EventSubProcessInterruptions(this.listener, definition.activities, state);
+    linkCatchEveryThrow(this.listener, state, (fn) => {
+      state.eventCount++;
+      queueMicrotask(() => {
+        if (!state.detached) state.callSafely(fn);
+      });
+    });
     this.eventSubProcessTimers = new EventSubProcessTimers({
       execution: () => (this.state.ended ? null : (this.engine.execution as never)),
       timers: this.timers,
@@ -483,18 +494,63 @@ export class InstanceRunner {
     return true;
   }
 
-  /** The called instance ended with an uncaught BPMN error: thrown at the call activity, for its boundary events. */
-  async failCall(executionId: string, error: { code: string | null; message: string }, actor: string | null): Promise<boolean> {
+  /**
+   * The called instance threw a BPMN error it does not catch: thrown at the call activity, for its
+   * boundary events; its camunda:out variables are set first (as Camunda 7 passes them up).
+   */
+  async failCall(
+    executionId: string,
+    error: { code: string | null; message: string },
+    variables: Record<string, unknown>,
+    actor: string | null,
+  ): Promise<boolean> {
     const wait = this.calls.get(executionId);
     if (!wait) return false;
     this.calls.done(executionId);
     this.beginEvent(actor);
+    this.setVariablesAt(wait.api.content, wait.api.environment.variables, variables);
     await this.state.guard(() => {
       wait.api.sendApiMessage('error', { message: error.message, name: 'BpmnError', ...(error.code ? { code: error.code } : {}) });
       return Promise.resolve();
     });
     await this.settle();
     return true;
+  }
+
+  /**
+   * The called instance threw a BPMN error that nothing in it and no boundary event of the call
+   * activity catches: it is thrown from the call activity as an error end event throws it, for an
+   * error event sub-process of its scope or a boundary event of an enclosing sub-process (or
+   * further out) to catch, matched by errorCode — an interrupting catch ends the call activity.
+   * The call activity's camunda:out variables are set first, as Camunda 7 passes them up while it
+   * looks for a handler. Answers whether something here caught it; if nothing did, the call
+   * activity goes on waiting and the error stays among this instance's uncaught ones (for its own
+   * caller): Camunda 7 then ends only the called instance's execution that threw it.
+   */
+  async throwAtCall(
+    executionId: string,
+    error: { code: string | null; message: string },
+    variables: Record<string, unknown>,
+    actor: string | null,
+  ): Promise<boolean> {
+    const wait = this.calls.get(executionId);
+    if (!wait) return false;
+    this.beginEvent(actor);
+    this.setVariablesAt(wait.api.content, wait.api.environment.variables, variables);
+    const code = error.code ?? undefined;
+    // An error without a code is caught only by a catch-all: its id names no <error> of this process.
+    const id = (code !== undefined ? (errorIdByCode(this.definition.sourceContext, code) ?? code) : undefined) ?? `${wait.activityId}:uncaught-error`;
+    const thrown = { id, type: 'bpmn:Error', messageType: 'throw', name: error.message, ...(code !== undefined ? { code } : {}) };
+    const uncaught = () => this.calls.uncaughtErrors().filter((t) => t.activityId === wait.activityId && t.refId === id).length;
+    const before = uncaught();
+    await this.state.guard(() => {
+      wait.api.broker.publish('event', 'activity.throw', { ...wait.api.content, message: thrown, state: 'throw' }, { type: 'throw', delegate: true });
+      return Promise.resolve();
+    });
+    await this.settle();
+    const caught = uncaught() <= before;
+    if (caught) this.calls.done(executionId);
+    return caught;
   }
 
   /** An escalation the called instance threw reaches this boundary event of the call activity. */

@@ -104,7 +104,7 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el(
     'bpmn:ErrorEventDefinition',
     'supported',
-    'a BPMN error thrown or caught by its errorCode; the innermost handler catches it (an error event sub-process of the scope of the throw before the boundary events of that scope); an error start event without errorRef catches any error no other event sub-process of its scope names; a `BpmnError` a service task handler throws or an external-task worker reports is caught the same way (a boundary event of the task, an error event sub-process of its scope, a boundary event of an enclosing sub-process); an error nothing catches ends the execution that threw it without taking its outgoing flows, as in Camunda 7 (PROCFLOW_UNHANDLED_BPMN_ERROR=fail refuses the event, or the worker’s call, instead with 422 BPMN_ERROR_UNHANDLED)',
+    'a BPMN error thrown or caught by its errorCode; the innermost handler catches it (an error event sub-process of the scope of the throw before the boundary events of that scope); a boundary error event catches only what its own activity or something inside it throws, never an error thrown on another path; an error start event without errorRef catches any error no other event sub-process of its scope names; a `BpmnError` a service task handler throws or an external-task worker reports is caught the same way (a boundary event of the task, an error event sub-process of its scope, a boundary event of an enclosing sub-process); an error nothing catches ends the execution that threw it without taking its outgoing flows, as in Camunda 7 (PROCFLOW_UNHANDLED_BPMN_ERROR=fail refuses the event, or the worker’s call, instead with 422 BPMN_ERROR_UNHANDLED)',
   ),
   el('bpmn:EscalationEventDefinition', 'supported', 'an escalation thrown or caught by its escalationCode'),
   el(
@@ -118,7 +118,7 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el(
     'bpmn:LinkEventDefinition',
     'supported',
-    'a link throw continues at the link catch of the same name, as bpmn-engine; two catches of one name in a scope, or a catch after an event-based gateway, are refused at deploy',
+    'a link throw continues at the link catch of the same name, once per throw (several throws reaching the catch one after the other or at once); what follows the catch runs one token at a time, so a second token waits until the first has left the activity after the catch, where Camunda 7 runs both at once; two catches of one name in a scope, or a catch after an event-based gateway, are refused at deploy',
   ),
   el(
     'bpmn:CompensateEventDefinition',
@@ -135,7 +135,11 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
   el('bpmn:BusinessRuleTask', 'partly', 'as a service task (camunda:topic or camunda:expression); DMN decisions are not evaluated'),
   el('bpmn:ReceiveTask', 'supported', 'a message subscription; without a message it waits for an operator trigger'),
   el('bpmn:ScriptTask', 'supported', 'a juel script (one expression) is evaluated by procflow’s safe evaluator; other script formats: see bpmn:scriptFormat'),
-  el('bpmn:CallActivity', 'supported', 'starts the called process as an instance of its own'),
+  el(
+    'bpmn:CallActivity',
+    'supported',
+    'starts the called process as an instance of its own; a BPMN error the called instance does not catch is thrown at the call activity at once (while the called instance still runs, too): a boundary event of the call activity, an error event sub-process of its scope, a boundary event of an enclosing sub-process, or the same further out and in the callers of the caller catch it, and the call activity and the instances it called end; camunda:out variables are passed back first, caught or not; caught nowhere, the call activity waits on',
+  ),
   el(
     'bpmn:SubProcess',
     'supported',
@@ -155,7 +159,11 @@ export const SUPPORT_TABLE: readonly SupportEntry[] = [
     'as bpmn-engine; a merge passes on every token that reaches it; no true condition and no default flow gives an incident',
   ),
   el('bpmn:ParallelGateway', 'supported', 'as bpmn-engine'),
-  el('bpmn:InclusiveGateway', 'supported', 'as bpmn-engine'),
+  el(
+    'bpmn:InclusiveGateway',
+    'supported',
+    'a split takes every flow whose condition holds (the default flow when none does; no flow: the instance fails there). A join (several incoming flows) fires as in Camunda 7: once a token has arrived on as many flows as lead into it, or once no other token of its scope (a task or sub-process that runs or waits there, a call activity, an event-based gateway, a multi-instance activity) lies on a path to it; a not-taken flow is not waited for. The tokens it holds are kept in the instance state and are held again after a restart. Where Camunda 7 looks only when a token arrives, procflow also looks when a token of its scope leaves an activity, so a join whose last other token ended without reaching it fires, where Camunda 7 would wait forever. Boundary events and event sub-processes are subscriptions, not tokens that can reach it (as in Camunda 7). partly: a join that holds a token is not listed among the activities the instance waits at (`waitingAt`), where the activity instance tree of Camunda 7 shows the gateway',
+  ),
   el(
     'bpmn:EventBasedGateway',
     'supported',

@@ -362,6 +362,20 @@ describe('bare bpmn-engine', () => {
       await stopBare(run);
     }
   });
+
+  test('lets the boundary error event of a task waiting on another path catch an error thrown beside it', async () => {
+    for (const name of ['error-routing-sub-process.bpmn', 'error-routing-top-level.bpmn']) {
+      const run = await runBare(fixture(name));
+      try {
+        expect(run.waitingAt()).toEqual(['aWork', 'b', 'bCaught']);
+        await run.signal('aWork');
+        expect(run.started).toContain('caughtByB');
+        expect(run.waitingAt()).not.toContain('b');
+      } finally {
+        await stopBare(run);
+      }
+    }
+  });
 });
 
 describe.each(databaseKinds)('procflow on %s', (kind) => {
@@ -527,6 +541,8 @@ describe.each(databaseKinds)('procflow on %s', (kind) => {
         'signal-start.bpmn',
         'listeners.bpmn',
         'input-output-local.bpmn',
+        'error-routing-sub-process.bpmn',
+        'error-routing-top-level.bpmn',
       ];
       for (const name of files) expect((await deploy(u, fixture(name), name)).status).toBe(201);
       for (const [name, xml] of variants) expect((await deploy(u, xml, name)).status).toBe(201);
@@ -644,6 +660,15 @@ describe.each(databaseKinds)('procflow on %s', (kind) => {
         await finish(run.id, 'escalate');
         expect(await waits(run.id)).toEqual(['ship']);
         expect(await startedIn(run.id, 'boundaryCaught')).toBe(0);
+      }
+    });
+
+    test('the boundary error event of a task waiting on another path does not catch an error thrown beside it: the task stays open', async () => {
+      for (const key of ['errorRoutingSubProcess', 'errorRoutingTopLevel']) {
+        const run = await begin(key);
+        await finish(run.id, 'aWork');
+        expect(await waits(run.id)).toContain('b');
+        expect(await startedIn(run.id, 'caughtByB')).toBe(0);
       }
     });
 

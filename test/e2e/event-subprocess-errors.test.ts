@@ -6,19 +6,11 @@
 // refused with 422 BPMN_ERROR_UNHANDLED under PROCFLOW_UNHANDLED_BPMN_ERROR=fail.
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { deploy, fixture, startTestService, type TestService } from '../helpers/test-service';
+import { restCalls, type InstanceAnswer, type TaskAnswer } from '../helpers/rest-calls';
 
-interface Task {
-  id: string;
-  activityId: string;
-  name: string | null;
-}
+type Task = TaskAnswer;
 
-interface Instance {
-  id: string;
-  state: string;
-  incidents: number;
-  waitingAt: Array<{ activityId: string }>;
-}
+type Instance = InstanceAnswer;
 
 const FIXTURES = ['event-sub-process-errors.bpmn', 'unhandled-bpmn-error.bpmn', 'unhandled-error-child.bpmn', 'unhandled-error-call.bpmn'];
 
@@ -37,21 +29,7 @@ describe.each(databaseKinds)('error and conditional event sub-processes on %s', 
     await db?.drop();
   });
 
-  const start = async (key: string, variables: Record<string, unknown> = {}) => {
-    const res = await t.admin.post(`/api/process-definitions/${key}/start`).send({ variables });
-    expect(res.status).toBe(201);
-    return res.body as Instance;
-  };
-  const instance = async (id: string) => {
-    const res = await t.admin.get(`/api/process-instances/${id}`);
-    expect(res.status).toBe(200);
-    return res.body as Instance;
-  };
-  const openTasks = async (instanceId: string) => {
-    const res = await t.admin.get(`/api/tasks?state=open&processInstanceId=${instanceId}`);
-    expect(res.status).toBe(200);
-    return res.body.items as Task[];
-  };
+  const { start, instance, openTasks } = restCalls(() => t);
   const onlyTask = async (instanceId: string, activityId: string) => {
     const tasks = await openTasks(instanceId);
     expect(tasks.map((x) => x.activityId)).toEqual([activityId]);

@@ -6,19 +6,8 @@
 // run the due jobs themselves (runDueJobs), as a Camunda test executes a job.
 import { databaseKinds } from '../helpers/databases';
 import { deploy, fixture, runDueJobs, serviceForDescribe } from '../helpers/test-service';
+import { restCalls } from '../helpers/rest-calls';
 import { waitUntil } from '../helpers/wait';
-
-interface Instance {
-  id: string;
-  state: string;
-  waitingAt: Array<{ activityId: string }>;
-}
-interface Task {
-  id: string;
-  activityId: string;
-  name: string;
-  candidateGroups: string[];
-}
 
 describe.each(databaseKinds)('gateways and boundary events on %s', (kind) => {
   const t = serviceForDescribe(kind, { runJobs: false });
@@ -30,23 +19,7 @@ describe.each(databaseKinds)('gateways and boundary events on %s', (kind) => {
     }
   });
 
-  const start = async (key: string, variables: Record<string, unknown> = {}): Promise<Instance> => {
-    const res = await t.admin.post(`/api/process-definitions/${key}/start`).send({ variables });
-    expect(res.status).toBe(201);
-    return res.body as Instance;
-  };
-  const instance = async (id: string): Promise<Instance> => (await t.admin.get(`/api/process-instances/${id}`)).body as Instance;
-  const waiting = async (id: string): Promise<string[]> => (await instance(id)).waitingAt.map((w) => w.activityId).sort();
-  const openTasks = async (id: string): Promise<Task[]> => (await t.admin.get(`/api/tasks?state=open&processInstanceId=${id}&limit=500`)).body.items as Task[];
-  const taskAt = async (id: string, activityId: string): Promise<Task> => {
-    const task = (await openTasks(id)).find((x) => x.activityId === activityId);
-    if (!task) throw new Error(`no open task at <${activityId}> in instance <${id}>`);
-    return task;
-  };
-  const complete = async (id: string, activityId: string): Promise<void> => {
-    const task = await taskAt(id, activityId);
-    expect((await t.admin.post(`/api/tasks/${task.id}/complete`).send({ variables: {} })).status).toBe(200);
-  };
+  const { start, instance, waits: waiting, openTasks, completeAt: complete } = restCalls(t);
   const timerJobs = async (id: string): Promise<Array<{ activityId: string; dueAt: string }>> =>
     (await t.admin.get(`/api/jobs?processInstanceId=${id}&kind=timer`)).body.items as Array<{ activityId: string; dueAt: string }>;
   const message = (id: string, messageName: string) => t.admin.post('/api/messages').send({ messageName, processInstanceId: id });

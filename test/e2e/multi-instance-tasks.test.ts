@@ -5,22 +5,11 @@
 // being cancelled; the open review tasks survive a restart of the service.
 import { databaseKinds } from '../helpers/databases';
 import { createUser, deploy, fixture, serviceForDescribe } from '../helpers/test-service';
+import { restCalls, type InstanceAnswer, type TaskAnswer } from '../helpers/rest-calls';
 
-interface Task {
-  id: string;
-  processInstanceId: string;
-  activityId: string;
-  name: string | null;
-  assignee: string | null;
-  state: string;
-  completedBy: string | null;
-}
+type Task = TaskAnswer;
 
-interface Instance {
-  id: string;
-  state: string;
-  waitingAt: Array<{ activityId: string; taskId?: string }>;
-}
+type Instance = InstanceAnswer;
 
 const REVIEWERS = ['ann', 'bob', 'cleo'];
 
@@ -38,16 +27,7 @@ describe.each(databaseKinds)('parallel multi-instance user tasks on %s', (kind) 
     expect(res.status).toBe(201);
     return res.body as Instance;
   };
-  const instance = async (id: string) => {
-    const res = await t.admin.get(`/api/process-instances/${id}`);
-    expect(res.status).toBe(200);
-    return res.body as Instance;
-  };
-  const openTasks = async (instanceId: string) => {
-    const res = await t.admin.get(`/api/tasks?state=open&processInstanceId=${instanceId}`);
-    expect(res.status).toBe(200);
-    return res.body.items as Task[];
-  };
+  const { instance, openTasks } = restCalls(t);
   const task = async (id: string) => (await t.admin.get(`/api/tasks/${id}`)).body as Task;
   const reviewOf = (tasks: Task[], reviewer: string) => {
     const found = tasks.find((x) => x.activityId === 'review' && x.assignee === reviewer);

@@ -19,6 +19,7 @@ export * from './definitions';
 export * from './error-event';
 export * from './expression-task';
 export * from './form-data';
+export * from './inclusive-gateway';
 export * from './input-output';
 export * from './local-variables';
 export * from './java-delegate';

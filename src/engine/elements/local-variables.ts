@@ -2,6 +2,7 @@
 // Camunda 7 keeps them on the activity's execution. Seen by the activity's own expressions, by
 // its boundary events and by what runs inside it (a sub-process), never part of the process
 // variables; saved with the engine state and dropped when the activity leaves.
+import { scopedExpressions, type Expressions } from './scoped-expressions';
 
 /** Where a message or a waiting activity runs: its activity, execution and enclosing scopes. */
 export interface ScopeContent {
@@ -105,28 +106,10 @@ export class LocalVariables {
   }
 }
 
-interface ExpressionContext {
-  environment?: { variables?: Record<string, unknown>; services?: Record<string, unknown> };
-  content?: unknown;
-  [key: string]: unknown;
-}
-
-interface Expressions {
-  resolveExpression(expression: unknown, context: ExpressionContext, fnContext?: unknown): unknown;
-}
-
 /**
  * The engine's expressions, where an expression bpmn-elements evaluates for an activity (a timer,
  * a condition, a flow leaving it) also sees the local variables visible there.
  */
 export function localScopedExpressions<T extends Expressions>(expressions: T, locals: LocalVariables): T {
-  return {
-    ...expressions,
-    resolveExpression(expression: unknown, context: ExpressionContext, fnContext?: unknown): unknown {
-      const visible = context && !locals.empty ? locals.visible(context.content as ScopeContent | undefined) : {};
-      if (!Object.keys(visible).length) return expressions.resolveExpression(expression, context, fnContext);
-      const environment = { services: context.environment?.services, variables: { ...context.environment?.variables, ...visible } };
-      return expressions.resolveExpression(expression, { ...context, environment }, fnContext);
-    },
-  };
+  return scopedExpressions(expressions, (content) => (locals.empty ? null : locals.visible(content as ScopeContent | undefined)));
 }

@@ -1,6 +1,7 @@
 // Multi-instance (and standard loop) activities: the cardinality a model may ask for, read at
 // deploy when it is a literal, and the host side of every iteration at run time — each one counts
 // against the event's runaway budget, and a computed cardinality over the limit fails the event.
+import { scopedExpressions, type Expressions } from './scoped-expressions';
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ExtendedElement, PostponedApi } from '../runner/engine-api';
 import type { ElementReader } from './activity-meta';
@@ -80,27 +81,9 @@ function loopExecutionOf(c: IterationContent & { executionId?: string }): string
   return c.executionId.slice(0, c.executionId.length - `_${c.index}`.length);
 }
 
-interface ExpressionContext {
-  environment?: { variables?: Record<string, unknown>; services?: Record<string, unknown> };
-  content?: unknown;
-  [key: string]: unknown;
-}
-
-interface Expressions {
-  resolveExpression(expression: unknown, context: ExpressionContext, fnContext?: unknown): unknown;
-}
-
 /** The engine's expressions, where an expression of a loop iteration also sees its loop variables (see LoopCounts). */
 export function loopScopedExpressions<T extends Expressions>(expressions: T, counts: LoopCounts): T {
-  return {
-    ...expressions,
-    resolveExpression(expression: unknown, context: ExpressionContext, fnContext?: unknown): unknown {
-      const loop = context ? counts.scopeOf(context.content) : null;
-      if (!loop) return expressions.resolveExpression(expression, context, fnContext);
-      const environment = { services: context.environment?.services, variables: { ...context.environment?.variables, ...loop } };
-      return expressions.resolveExpression(expression, { ...context, environment }, fnContext);
-    },
-  };
+  return scopedExpressions(expressions, (content) => counts.scopeOf(content));
 }
 
 interface LoopActivity extends ExtendedElement {

@@ -126,7 +126,7 @@ export class CallLinks {
     scope.linked.push(outcome);
     scope.created.set(id, outcome);
     await this.cancelGoneChildren(child, outcome, scope);
-    await this.answer(parent, wait, child.takeThrown(), () => child.currentVariables(), outcome);
+    await this.answer(parent, wait, child.takeThrown(), () => child.currentVariables(), outcome, Boolean(base.parentInstanceId));
   }
 
   /** Which version a call activity calls; a string says why there is none. */
@@ -158,51 +158,65 @@ export class CallLinks {
     return record;
   }
 
-  /** A child's run is over for now: its escalations reach the caller's boundary events, its end answers the call. */
+  /**
+   * A child's run is over for now: its escalations reach the caller's boundary events, its
+   * uncaught error is thrown at the call activity, its end answers the call. `callerIsCalled`:
+   * the caller has a caller of its own (an error nothing in the caller catches goes on to it).
+   */
   private async answer(
     parent: InstanceRunner,
     wait: CallWait,
     thrown: Thrown[],
     childVariables: () => Record<string, unknown>,
     childOutcome: EventOutcome,
+    callerIsCalled: boolean,
   ): Promise<void> {
     for (const t of thrown.filter((x) => x.kind === 'escalation')) {
       const boundary = catchingBoundary(parent.definition.activities, wait.activityId, 'escalation', t.code ?? undefined);
       if (boundary) await parent.escalateAt(boundary.id, boundary.catches.refId, null);
     }
-    if (childOutcome.instance.state !== 'completed') return;
+    const call = parent.definition.activities.get(wait.activityId)?.call;
+    const outs = () => (call ? mappedVariables(call.outs, childVariables(), this.fns) : {});
+    // The error is thrown at the call activity whether or not the called instance still runs:
+    // a boundary event of the call activity catches it first, else an error event sub-process
+    // of its scope or a boundary event of an enclosing sub-process (throwAtCall), else the
+    // caller's own caller (afterOutcome). A catch ends the call activity, and so the called instance.
     const error = uncaughtError(thrown);
-    // Only a boundary event of the call activity catches it (the error is thrown at the call activity).
-    if (error && catchingBoundary(parent.definition.activities, wait.activityId, 'error', error.code ?? undefined)) {
-      await parent.failCall(wait.executionId, { code: error.code, message: error.message }, null);
-      return;
+    if (error) {
+      const out = outs();
+      if (catchingBoundary(parent.definition.activities, wait.activityId, 'error', error.code ?? undefined)) {
+        await parent.failCall(wait.executionId, { code: error.code, message: error.message }, out, null);
+        return;
+      }
+      if (await parent.throwAtCall(wait.executionId, { code: error.code, message: error.message }, out, null)) return;
+      if (!callerIsCalled && this.host.unhandledBpmnError === 'fail') {
+        const code = error.code ? ` (errorCode <${error.code}>)` : '';
+        throw new AppError(
+          'BPMN_ERROR_UNHANDLED',
+          `activity <${error.activityId}> of process instance <${childOutcome.instance.id}> throws the BPMN error <${error.refId ?? error.message}>${code}, but no error handler catches it, nor does call activity <${wait.activityId}> of process instance <${parent.identity.id}> or a scope around it; nothing was changed`,
+        );
+      }
     }
-    if (error && this.host.unhandledBpmnError === 'fail') {
-      const code = error.code ? ` (errorCode <${error.code}>)` : '';
-      throw new AppError(
-        'BPMN_ERROR_UNHANDLED',
-        `activity <${error.activityId}> of process instance <${childOutcome.instance.id}> throws the BPMN error <${error.refId ?? error.message}>${code}, but no error handler catches it, nor does a boundary event of call activity <${wait.activityId}> of process instance <${parent.identity.id}>; nothing was changed`,
-      );
-    }
+    if (childOutcome.instance.state !== 'completed') return;
     // Caught by nothing: as in Camunda 7 by default, the execution that threw it ended as a none
     // end event would, so the called instance simply completed and the call activity goes on.
-    const call = parent.definition.activities.get(wait.activityId)?.call;
-    const out = call ? mappedVariables(call.outs, childVariables(), this.fns) : {};
-    await parent.completeCall(wait.executionId, out, null);
+    await parent.completeCall(wait.executionId, outs(), null);
   }
 
   /**
    * After an instance's outcome is known: children whose call activity no longer waits are
    * cancelled (an interrupting boundary event, the end of the instance), and an instance that
-   * ended, or escalated, answers its parent's call activity — that parent's outcome is linked too.
+   * ended, escalated or threw an error it does not catch answers its parent's call activity —
+   * that parent's outcome is linked too.
    */
   async afterOutcome(runner: InstanceRunner, outcome: EventOutcome, scope: CallScope, depth = 0): Promise<void> {
     await this.cancelGoneChildren(runner, outcome, scope);
     const instance = outcome.instance;
     const thrown = runner.takeThrown();
-    const escalated = thrown.some((t) => t.kind === 'escalation');
+    // An escalation or an uncaught error reaches the caller while the instance still runs.
+    const reaches = thrown.length > 0 && instance.state === 'running';
     if (!instance.parentInstanceId || !instance.parentExecutionId) return;
-    if (instance.state !== 'completed' && !escalated) return;
+    if (instance.state !== 'completed' && !reaches) return;
     if (depth >= MAX_CALL_DEPTH) return;
     const row = await this.host.store.instances.getWithState(instance.parentInstanceId);
     if (!row || row.state !== 'running') return;
@@ -212,7 +226,7 @@ export class CallLinks {
     scope.runners.push(parent);
     const wait = parent.callWaits().find((w) => w.executionId === instance.parentExecutionId);
     if (!wait) return;
-    await this.answer(parent, wait, thrown, () => runner.currentVariables(), outcome);
+    await this.answer(parent, wait, thrown, () => runner.currentVariables(), outcome, Boolean(row.parentInstanceId));
     await this.startCalls(parent, row, scope, depth + 1);
     const parentOutcome = await this.host.outcome(parent, { ...row, state: 'running' });
     scope.linked.push(parentOutcome);
@@ -257,7 +271,13 @@ export class CallLinks {
 
   /** Cancels a stored instance and every running instance below it, as linked outcomes of this event. */
   async cancelTree(row: InstanceRecord, now: string, scope: CallScope): Promise<void> {
-    if (scope.linked.some((o) => o.instance.id === row.id)) return;
+    // An instance this event writes already (the main one too: an error it threw, caught two
+    // callers up, ends it) is cancelled in its outcome, not written twice.
+    const inScope = row.id === scope.mainId ? scope.main : scope.linked.find((o) => o.instance.id === row.id);
+    if (inScope) {
+      if (inScope.instance.state === 'running') await this.cancelInScope(inScope, now, scope);
+      return;
+    }
     this.host.evict(row.id);
     scope.linked.push(cancelledRow(row, now, scope.by));
     for (const child of await this.host.store.instances.childrenOf(row.id)) await this.cancelTree(child, now, scope);

@@ -11,6 +11,8 @@ interface CallApi {
   environment: { variables: Record<string, unknown> };
   signal(message?: unknown): void;
   sendApiMessage(action: string, content?: unknown): void;
+  /** The call activity's broker: an error its called instance throws is thrown from it (InstanceRunner#throwAtCall). */
+  broker: { publish(exchange: string, routingKey: string, content: unknown, properties?: Record<string, unknown>): void };
 }
 
 export interface CallWait {
