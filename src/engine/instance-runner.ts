@@ -44,6 +44,7 @@ import {
   startEventsNotTaken,
   skipStartEvents,
   startOnlyProcess,
+  noInlineCalls,
   waitingActivities,
   waitsForMessage,
   waitsForSignal,
@@ -169,6 +170,7 @@ export class InstanceRunner {
           if (!state.detached) this.budget.countActivity();
         }, loopCounts),
         ...(processId ? { procflowStartOnly: startOnlyProcess(processId) } : {}),
+        procflowNoInlineCalls: noInlineCalls,
         ...(processId && skippedStarts ? { procflowSkipStarts: skipStartEvents(processId, skippedStarts) } : {}),
       },
     } as never);

@@ -35,3 +35,35 @@ export function startOnlyProcess(processId: string): (element: ExtendedElement) 
 export function executableByDefault(process: { $type: string; isExecutable?: unknown }): void {
   if (process.$type === PROCESS && process.isExecutable === undefined) process.isExecutable = true;
 }
+
+/** A process's broker, as far as noInlineCalls needs it. */
+interface ProcessBroker {
+  subscribeTmp(exchange: string, pattern: string, onMessage: unknown, options?: { consumerTag?: string }): unknown;
+}
+
+/** The consumer a definition execution puts on each of its processes for `activity.call`. */
+const DEFINITION_CALL_CONSUMER = '_definition-call-consumer';
+
+/**
+ * A called process runs as an instance of its own (runner/call-links.ts), never inside the
+ * caller's engine. bpmn-elements' DefinitionExecution subscribes to `activity.call` on every
+ * process it activates (`_activateProcess`: at execute, at resume after a recover, and for each
+ * process a message starts) and runs the called process inline when the calledElement is a
+ * process of the same document (`_onCallActivity` → `context.getNewProcessById`): the caller
+ * would then have the called process's waits and tasks too, and the inline run's end would
+ * complete the call activity. So that one subscription is never made: the process's broker
+ * (built in the Process constructor, before any activation) skips it. The call activity's own
+ * `activity.call` event still reaches the engine's listener (through the definition's
+ * `_definition-activity-consumer`), where the runner's call handling starts the called instance.
+ * Without the inline run, `activity.call.cancel` finds no inline process and does nothing.
+ * Checked against bpmn-elements 17.3.0.
+ */
+export function noInlineCalls(element: ExtendedElement): undefined {
+  if (element.type !== PROCESS) return undefined;
+  const broker = (element as ExtendedElement & { broker?: ProcessBroker }).broker;
+  if (!broker) return undefined;
+  const subscribeTmp = broker.subscribeTmp.bind(broker);
+  broker.subscribeTmp = (exchange, pattern, onMessage, options) =>
+    options?.consumerTag === DEFINITION_CALL_CONSUMER ? undefined : subscribeTmp(exchange, pattern, onMessage, options);
+  return undefined;
+}
