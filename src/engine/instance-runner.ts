@@ -481,13 +481,20 @@ export class InstanceRunner {
     return this.calls.takeThrown();
   }
 
-  /** The called instance ended: its out-variables are set and the call activity goes on. */
-  async completeCall(executionId: string, variables: Record<string, unknown>, actor: string | null): Promise<boolean> {
+  /** A called instance answers its call activity's wait: the event begins and the out-variables are set at the call activity. */
+  private answerCall(executionId: string, variables: Record<string, unknown>, actor: string | null): CallWait | undefined {
     const wait = this.calls.get(executionId);
-    if (!wait) return false;
-    this.calls.done(executionId);
+    if (!wait) return undefined;
     this.beginEvent(actor);
     this.setVariablesAt(wait.api.content, wait.api.environment.variables, variables);
+    return wait;
+  }
+
+  /** The called instance ended: its out-variables are set and the call activity goes on. */
+  async completeCall(executionId: string, variables: Record<string, unknown>, actor: string | null): Promise<boolean> {
+    const wait = this.answerCall(executionId, variables, actor);
+    if (!wait) return false;
+    this.calls.done(executionId);
     await this.state.guard(() => {
       wait.api.signal({ ...variables });
       return Promise.resolve();
@@ -506,11 +513,9 @@ export class InstanceRunner {
     variables: Record<string, unknown>,
     actor: string | null,
   ): Promise<boolean> {
-    const wait = this.calls.get(executionId);
+    const wait = this.answerCall(executionId, variables, actor);
     if (!wait) return false;
     this.calls.done(executionId);
-    this.beginEvent(actor);
-    this.setVariablesAt(wait.api.content, wait.api.environment.variables, variables);
     await this.state.guard(() => {
       wait.api.sendApiMessage('error', { message: error.message, name: 'BpmnError', ...(error.code ? { code: error.code } : {}) });
       return Promise.resolve();
@@ -535,10 +540,8 @@ export class InstanceRunner {
     variables: Record<string, unknown>,
     actor: string | null,
   ): Promise<boolean> {
-    const wait = this.calls.get(executionId);
+    const wait = this.answerCall(executionId, variables, actor);
     if (!wait) return false;
-    this.beginEvent(actor);
-    this.setVariablesAt(wait.api.content, wait.api.environment.variables, variables);
     const code = error.code ?? undefined;
     // An error without a code is caught only by a catch-all: its id names no <error> of this process.
     const id = (code !== undefined ? (errorIdByCode(this.definition.sourceContext, code) ?? code) : undefined) ?? `${wait.activityId}:uncaught-error`;

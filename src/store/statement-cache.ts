@@ -78,6 +78,19 @@ const pgNamed = new WeakMap<PgConnection, { named: Set<string>; unnamed: Set<str
 /** Data statements are named (prepared once per connection); schema changes and transaction control are not. */
 const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
+/** Statement names by SQL text, so that the hot statements are not hashed again on every call. */
+const pgNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = pgNames.get(sql);
+  if (!name) {
+    name = `pf_${crypto.createHash('sha1').update(sql).digest('base64url')}`;
+    if (pgNames.size >= STATEMENTS_PER_CONNECTION * 4) pgNames.clear();
+    pgNames.set(sql, name);
+  }
+  return name;
+}
+
 /** pg through knex, with each connection's data statements prepared once, as named statements. */
 export class CachingPgClient extends PgClient {
   override _query(connection: PgConnection, obj: QueryObject): Promise<QueryObject> {
@@ -86,7 +99,7 @@ export class CachingPgClient extends PgClient {
     let names = pgNamed.get(connection);
     if (!names) pgNamed.set(connection, (names = { named: new Set(), unnamed: new Set() }));
     const { named, unnamed } = names;
-    const name = `pf_${crypto.createHash('sha1').update(sql).digest('base64url')}`;
+    const name = statementName(sql);
     const useName = !obj.options && NAMEABLE.test(sql) && !unnamed.has(name) && (named.has(name) || named.size < STATEMENTS_PER_CONNECTION);
     const run = (withName: boolean) =>
       new Promise<QueryObject>((resolve, reject) => {
