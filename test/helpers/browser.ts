@@ -108,6 +108,9 @@ export async function signIn(page: Page, baseUrl: string, token: string, options
   if (options.beforeSubmit) await options.beforeSubmit(page);
   await page.click('form.sign-in button[type=submit]');
   await page.waitForURL(/\/tasks/);
+  // The URL changes before the page is drawn (the layout waits for the service clock): wait for
+  // the navigation, so a caller reading the sidebar sees it filled.
+  await page.waitForSelector('nav.sidebar [data-testid=user-name]');
 }
 
 /** A new tab signed in through the sign-in page, on the tasks page. */
