@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { Clock } from './clock';
 import type { RuntimeDefinition } from './definition-registry';
+import { sharedEngineLogger } from './engine-logger';
 import { createEngineExpressions, expressionFunctions, scopeOf } from './engine-expressions';
 import { resolveTemplate } from './expression-evaluator';
 import {
@@ -146,6 +147,7 @@ export class InstanceRunner {
     });
     this.engine = new Engine({
       name: identity.id,
+      Logger: sharedEngineLogger as never,
       sourceContext: definition.sourceContext as never,
       expressions: compensatedInstancesExpressions(
         loopScopedExpressions(localScopedExpressions(createEngineExpressions(options.clock), this.locals), loopCounts),
