@@ -14,6 +14,7 @@ import type { Knex } from 'knex';
 import type { Dialect } from './dialect';
 import { parseJson, toIso } from './row-codec';
 import type { EventOutcome, WaitingAt } from './types';
+import type { WriteBatch } from './write-batch';
 
 type Row = Record<string, unknown>;
 
@@ -40,12 +41,12 @@ export interface CountersBefore {
   closedTasks: Map<string, string>;
 }
 
-async function bump(trx: Knex.Transaction, table: string, key: Row, deltas: Record<string, number>, extra: Row = {}): Promise<void> {
-  if (Object.values(deltas).every((d) => d === 0)) return;
+function bump(trx: Knex.Transaction, table: string, key: Row, deltas: Record<string, number>, extra: Row = {}): Knex.QueryBuilder | undefined {
+  if (Object.values(deltas).every((d) => d === 0)) return undefined;
   const merge: Record<string, Knex.Raw> = {};
   for (const col of Object.keys(deltas)) merge[col] = trx.raw('?? + excluded.??', [`${table}.${col}`, col]);
   for (const col of Object.keys(extra)) merge[col] = trx.raw('excluded.??', [col]);
-  await trx(table)
+  return trx(table)
     .insert({ ...key, ...deltas, ...extra })
     .onConflict(Object.keys(key))
     .merge(merge);
@@ -68,7 +69,7 @@ class Deltas {
   }
 
   /** One upsert per table (rows of a table with the same columns), in the fixed order. */
-  async flush(trx: Knex.Transaction): Promise<void> {
+  flush(trx: Knex.Transaction, batch: WriteBatch): void {
     const batches = new Map<string, Array<{ key: Row; deltas: Record<string, number>; extra: Row }>>();
     for (const id of [...this.rows.keys()].sort()) {
       const e = this.rows.get(id) as { table: string; key: Row; deltas: Record<string, number>; extra: Row };
@@ -80,16 +81,19 @@ class Deltas {
       const [table] = JSON.parse(shape) as [string];
       const first = rows[0] as { key: Row; deltas: Record<string, number>; extra: Row };
       if (rows.length === 1) {
-        await bump(trx, table, first.key, first.deltas, first.extra);
+        const upsert = bump(trx, table, first.key, first.deltas, first.extra);
+        if (upsert) batch.add(upsert);
         continue;
       }
       const merge: Record<string, Knex.Raw> = {};
       for (const col of Object.keys(first.deltas)) merge[col] = trx.raw('?? + excluded.??', [`${table}.${col}`, col]);
       for (const col of Object.keys(first.extra)) merge[col] = trx.raw('excluded.??', [col]);
-      await trx(table)
-        .insert(rows.map((r) => ({ ...r.key, ...r.deltas, ...r.extra })))
-        .onConflict(Object.keys(first.key))
-        .merge(merge);
+      batch.add(
+        trx(table)
+          .insert(rows.map((r) => ({ ...r.key, ...r.deltas, ...r.extra })))
+          .onConflict(Object.keys(first.key))
+          .merge(merge),
+      );
     }
   }
 }
@@ -133,8 +137,11 @@ export async function readBefore(trx: Knex.Transaction, outcome: EventOutcome): 
   };
 }
 
-/** Updates the counters for what the event changed; `before` is undefined for a new instance. */
-export async function apply(trx: Knex.Transaction, outcome: EventOutcome, before: CountersBefore | undefined): Promise<void> {
+/**
+ * Queues in `batch` the counter updates for what the event changed; `before` is undefined for a
+ * new instance. Each counter row and each wait row is written by one statement at most.
+ */
+export function apply(trx: Knex.Transaction, outcome: EventOutcome, before: CountersBefore | undefined, batch: WriteBatch): void {
   const { instance } = outcome;
   const deltas = new Deltas();
   const key = instance.definitionKey;
@@ -199,8 +206,8 @@ export async function apply(trx: Knex.Transaction, outcome: EventOutcome, before
     }
     deltas.add('stats_wait_counts', { definition_key: key, activity_id: activityId }, { n: b - a }, { activity_name: w.activityName, activity_type: w.type });
   }
-  await moveWaits(trx, instance.id, left, entered);
-  await deltas.flush(trx);
+  moveWaits(trx, instance.id, left, entered, batch);
+  deltas.flush(trx, batch);
 }
 
 /** The latest `k` wait rows of an activity of the instance. */
@@ -210,26 +217,31 @@ function latestWaits(trx: Knex.Transaction, instanceId: string, activityId: stri
 
 /**
  * Waits left and waits entered: a wait that moves from one activity to the next (the common
- * event) is one update of its row; the rest are deleted and inserted.
+ * event) is one update of its row; the rest are deleted and inserted. Each wait row is named by
+ * one write only (the batch's writes may all see the rows as they were before any of them): an
+ * activity left by one wait gives its row to one entered wait, an activity left by several has its
+ * latest rows deleted in one statement.
  */
-async function moveWaits(trx: Knex.Transaction, instanceId: string, left: Array<{ activityId: string; k: number }>, entered: Row[]): Promise<void> {
+function moveWaits(trx: Knex.Transaction, instanceId: string, left: Array<{ activityId: string; k: number }>, entered: Row[], batch: WriteBatch): void {
   const toInsert = [...entered];
   for (const { activityId, k } of left) {
-    let rest = k;
-    while (rest > 0 && toInsert.length) {
-      const next = toInsert.shift() as Row;
+    const next = k === 1 ? toInsert.shift() : undefined;
+    if (next) {
       const { process_instance_id: _id, definition_key: _key, ...moved } = next;
-      await trx('stats_waits')
-        .whereIn('id', latestWaits(trx, instanceId, activityId, 1))
-        .update(moved);
-      rest--;
+      batch.add(
+        trx('stats_waits')
+          .whereIn('id', latestWaits(trx, instanceId, activityId, 1))
+          .update(moved),
+      );
+      continue;
     }
-    if (rest > 0)
-      await trx('stats_waits')
-        .whereIn('id', latestWaits(trx, instanceId, activityId, rest))
-        .delete();
+    batch.add(
+      trx('stats_waits')
+        .whereIn('id', latestWaits(trx, instanceId, activityId, k))
+        .delete(),
+    );
   }
-  if (toInsert.length) await trx('stats_waits').insert(toInsert);
+  if (toInsert.length) batch.add(trx('stats_waits').insert(toInsert));
 }
 
 /** Takes instances that are about to be deleted out of the counters (their rows go with them). */

@@ -3,7 +3,7 @@
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { rebuildStatsCounters } from '../../src/store/stats-counters';
 import { runSampleWorkload, type SampleRuns } from '../helpers/sample-runs';
-import { startTestService, type TestService } from '../helpers/test-service';
+import { deploy, startTestService, type TestService } from '../helpers/test-service';
 
 describe.each(databaseKinds)('cockpit stats on %s', (kind) => {
   let db: TestDatabase;
@@ -115,6 +115,46 @@ describe.each(databaseKinds)('cockpit stats on %s', (kind) => {
     expect(await read()).toEqual(kept);
   });
 
+  test('several waits leaving one activity at once (a multi-instance task cut short by its boundary) keep the counters equal to a recount', async () => {
+    const knex = t.service.store.db.knex;
+    expect((await deploy(t, MI_WITH_BOUNDARY, 'mi-boundary.bpmn')).status).toBe(201);
+    const started = await t.admin.post('/api/process-definitions/miBoundary/start').send({});
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    const waitsAt = async () =>
+      ((await knex('stats_waits').where({ process_instance_id: id }).orderBy('activity_id')) as Array<{ activity_id: string }>).map((w) => w.activity_id);
+    expect(await waitsAt()).toEqual(['review', 'review', 'review']);
+    // One of the three done: one wait leaves, none enters.
+    const open = (await t.admin.get(`/api/tasks?processInstanceId=${id}&state=open`)).body.items as Array<{ id: string }>;
+    expect((await t.admin.post(`/api/tasks/${open[0]?.id}/complete`).send({})).status).toBe(200);
+    expect(await waitsAt()).toEqual(['review', 'review']);
+    // The boundary: the two left leave together and the instance waits at the next task.
+    const msg = await t.admin.post('/api/messages').send({ messageName: 'stopReviews', processInstanceId: id });
+    expect(msg.status).toBe(200);
+    expect(await waitsAt()).toEqual(['decide']);
+    const before = (await knex('stats_wait_counts').where({ definition_key: 'miBoundary' }).orderBy('activity_id')) as Array<{
+      activity_id: string;
+      n: unknown;
+    }>;
+    expect(before.map((r) => [r.activity_id, Number(r.n)])).toEqual([
+      ['decide', 1],
+      ['review', 0],
+    ]);
+    const groups = async () => Number(((await knex('stats_group_counts').where({ group_name: 'reviewers' }).first()) as { open: unknown }).open);
+    expect(await groups()).toBe(1);
+    const tasks = (await knex('stats_task_counts').where({ definition_key: 'miBoundary' }).orderBy('activity_id')) as Array<Record<string, unknown>>;
+    await rebuildStatsCounters(knex, t.service.store.db.dialect);
+    expect(await waitsAt()).toEqual(['decide']);
+    expect(await groups()).toBe(1);
+    expect(
+      ((await knex('stats_task_counts').where({ definition_key: 'miBoundary' }).orderBy('activity_id')) as Array<Record<string, unknown>>).map((r) => [
+        r.activity_id,
+        Number(r.open),
+        Number(r.completed),
+      ]),
+    ).toEqual(tasks.map((r) => [r.activity_id, Number(r.open), Number(r.completed)]));
+  });
+
   test('a partial first and last hour of the timeline are counted from the rows, whole hours from the counters', async () => {
     const all = (await t.admin.get('/api/stats/timeline?definitionKey=supplierQuote&bucket=hour')).body as { items: Array<{ at: string; started: number }> };
     const busy = all.items.filter((b) => b.started > 0);
@@ -147,3 +187,22 @@ describe.each(databaseKinds)('cockpit stats on %s', (kind) => {
     expect(json.status).toBe(404);
   });
 });
+
+const MI_WITH_BOUNDARY = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://procflow.test">
+  <bpmn:message id="stop" name="stopReviews" />
+  <bpmn:process id="miBoundary" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+    <bpmn:userTask id="review" name="Review" camunda:candidateGroups="reviewers">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>3</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:userTask>
+    <bpmn:boundaryEvent id="stopped" attachedToRef="review"><bpmn:outgoing>f3</bpmn:outgoing><bpmn:messageEventDefinition messageRef="stop" /></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="decide" />
+    <bpmn:sequenceFlow id="f3" sourceRef="stopped" targetRef="decide" />
+    <bpmn:userTask id="decide" name="Decide" camunda:candidateGroups="reviewers"><bpmn:incoming>f2</bpmn:incoming><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="f4" sourceRef="decide" targetRef="end" />
+    <bpmn:endEvent id="end"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`;
