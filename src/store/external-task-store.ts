@@ -4,6 +4,7 @@
 // node runs out on all at once; two workers fetching at once never get the same row — FOR UPDATE
 // SKIP LOCKED on Postgres, one write transaction on SQLite (one writer at a time), as JobStore.acquire.
 import type { Knex } from 'knex';
+import type { WriteBatch } from './write-batch';
 import type { Dialect } from './dialect';
 import { toIso } from './row-codec';
 import type { ExternalTaskFilter, ExternalTaskRecord, LockTopic, Page, PageQuery } from './types';
@@ -189,27 +190,29 @@ export class ExternalTaskStore {
    * Makes the instance's waiting rows the given set, keeping the ones that stay (and their
    * creation time and lock); completed rows stay as they are.
    */
-  static async sync(trx: Knex.Transaction, processInstanceId: string, tasks: ExternalTaskRecord[]): Promise<void> {
+  static sync(trx: Knex.Transaction, processInstanceId: string, tasks: ExternalTaskRecord[], batch: WriteBatch): void {
     const keep = tasks.map((t) => t.executionId);
     const gone = trx('external_tasks').where({ process_instance_id: processInstanceId }).whereNull('completed_at');
     if (keep.length) void gone.whereNotIn('execution_id', keep);
-    await gone.delete();
+    batch.add(gone.delete());
     if (!tasks.length) return;
-    await trx('external_tasks')
-      .insert(
-        tasks.map((t) => ({
-          id: t.id,
-          process_instance_id: t.processInstanceId,
-          definition_key: t.definitionKey,
-          activity_id: t.activityId,
-          execution_id: t.executionId,
-          topic: t.topic,
-          created_at: t.createdAt,
-          priority: t.priority ?? 0,
-        })),
-      )
-      .onConflict(['process_instance_id', 'execution_id'])
-      // Waiting again at an execution that was completed (an incident retry went back to it).
-      .merge({ completed_at: null, completed_by: null });
+    batch.add(
+      trx('external_tasks')
+        .insert(
+          tasks.map((t) => ({
+            id: t.id,
+            process_instance_id: t.processInstanceId,
+            definition_key: t.definitionKey,
+            activity_id: t.activityId,
+            execution_id: t.executionId,
+            topic: t.topic,
+            created_at: t.createdAt,
+            priority: t.priority ?? 0,
+          })),
+        )
+        .onConflict(['process_instance_id', 'execution_id'])
+        // Waiting again at an execution that was completed (an incident retry went back to it).
+        .merge({ completed_at: null, completed_by: null }),
+    );
   }
 }

@@ -42,13 +42,6 @@ export function taskAttributeColumns(task: TaskRecord): Row {
   };
 }
 
-/** Rows that let the task list find a named candidate's tasks (written in the event's transaction). */
-export async function insertCandidateUsers(trx: Knex.Transaction, task: TaskRecord): Promise<void> {
-  if (task.candidateUsers.length) {
-    await trx('task_candidate_users').insert(task.candidateUsers.map((u) => ({ task_id: task.id, user_name: u })));
-  }
-}
-
 /** What the task list can be ordered by. */
 export const TASK_SORTS = ['createdAt', 'created', 'completedAt', 'name', 'businessKey', 'due', 'followUp', 'priority'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
