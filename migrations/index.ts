@@ -15,6 +15,7 @@ import * as tokenEpoch from './20261220000041_token_epoch';
 import * as growthIndexes from './20261220000042_growth_indexes';
 import * as taskAttributes from './20261220000021_task_attributes';
 import * as callActivity from './20261220000051_call_activity';
+import * as dropPrefixIndexes from './20261220000061_drop_prefix_indexes';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_core': core,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261220000042_growth_indexes': growthIndexes,
   '20261220000021_task_attributes': taskAttributes,
   '20261220000051_call_activity': callActivity,
+  '20261220000061_drop_prefix_indexes': dropPrefixIndexes,
 };

@@ -356,7 +356,7 @@ export class EventRunner {
             ...(opts.retriedIncident ? { retriedBy: opts.retriedIncident.by } : {}),
           },
         );
-        outcome.before = { state: row.state, waitingAt: row.waitingAt, openIncidents };
+        outcome.before = { state: row.state, waitingAt: row.waitingAt, openIncidents, endedAt: row.endedAt, nextTimerAt: row.nextTimerAt };
         scope.main = outcome;
         await this.linking(runner, scope, () => this.links.afterOutcome(runner, outcome, scope));
         if (scope.linked.length) outcome.linked = scope.linked;

@@ -255,7 +255,16 @@ export class InstanceStore {
       // Only what an event can change: every column named in an update has its indexes rewritten
       // (on SQLite), and the definition, business key and start never change after the insert.
       const { definition_id: _d, definition_key: _k, definition_version: _v, business_key: _b, started_by: _s, started_at: _t, ...changed } = columns;
-      const n = await trx('process_instances').where({ id: instance.id, version: outcome.expectedVersion }).update(changed);
+      // Of the indexed columns, only those whose value changes: the event read the row at this
+      // version, so one that equals what it read needs no write (state, ended_at and next_timer_at
+      // are in eight indexes, and most events change none of them).
+      const before = outcome.before;
+      const unchanged = new Set<string>();
+      if (before?.state === instance.state) unchanged.add('state');
+      if (before?.endedAt !== undefined && before.endedAt === instance.endedAt) unchanged.add('ended_at');
+      if (before?.nextTimerAt !== undefined && before.nextTimerAt === instance.nextTimerAt) unchanged.add('next_timer_at');
+      const written = Object.fromEntries(Object.entries(changed).filter(([column]) => !unchanged.has(column)));
+      const n = await trx('process_instances').where({ id: instance.id, version: outcome.expectedVersion }).update(written);
       if (n === 0) throw new StoreConflict('version', `instance <${instance.id}> changed since version ${outcome.expectedVersion}`);
     }
 

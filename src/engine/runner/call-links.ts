@@ -330,7 +330,7 @@ export function cancelledRow(row: InstanceRecord, now: string, by: string | null
   return {
     instance: { ...row, state: 'cancelled', endedAt: now, updatedAt: now, waitingAt: [], nextTimerAt: null, version: row.version + 1, engineState: undefined },
     expectedVersion: row.version,
-    before: { state: row.state, waitingAt: row.waitingAt },
+    before: { state: row.state, waitingAt: row.waitingAt, endedAt: row.endedAt, nextTimerAt: row.nextTimerAt },
     openTasks: [],
     subscriptions: [],
     history: [{ at: now, activityId: null, activityName: null, type: 'process', event: 'instance-cancel', by }],
