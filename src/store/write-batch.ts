@@ -26,11 +26,38 @@ export class WriteBatch {
       for (const write of writes) await write;
       return;
     }
-    const parts = writes.map((w) => w.toSQL());
+    // One statement as long as its parameters stay well under Postgres's 65,535; a large event (a
+    // multi-instance task of thousands) goes as several.
+    let group: Part[] = [];
+    let bound = 0;
+    for (const write of writes) {
+      const part: Part = write.toSQL();
+      if (group.length && bound + part.bindings.length > MAX_BINDINGS) {
+        await this.send(group);
+        group = [];
+        bound = 0;
+      }
+      group.push(part);
+      bound += part.bindings.length;
+    }
+    await this.send(group);
+  }
+
+  private async send(parts: Part[]): Promise<void> {
+    if (parts.length === 1) {
+      const only = parts[0] as Part;
+      await this.trx.raw(only.sql, only.bindings);
+      return;
+    }
     const sql = `with ${parts.map((p, i) => `w${i} as (${p.sql})`).join(', ')} select 1`;
     await this.trx.raw(
       sql,
-      parts.flatMap((p) => p.bindings as Knex.Value[]),
+      parts.flatMap((p) => p.bindings),
     );
   }
 }
+
+type Part = { sql: string; bindings: readonly Knex.Value[] };
+
+/** Parameters of one batch statement at most (Postgres allows 65,535 in one statement). */
+export const MAX_BINDINGS = 20_000;
