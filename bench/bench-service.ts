@@ -24,6 +24,18 @@ export async function startBenchService(adminToken: string, databaseUrl: string,
   return startService(config, { logger, defaultSchedules: false, ...(searchPath ? { searchPath } : {}) });
 }
 
+/** Creates a fresh Postgres schema `<prefix>_<time>` for a benchmark, with its own connection; answers its name. */
+export async function createSchema(pgUrl: string, prefix: string): Promise<string> {
+  const schema = `${prefix}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = openDatabase(pgUrl, { poolMax: 1 });
+  try {
+    await admin.knex.raw(`create schema "${schema}"`);
+  } finally {
+    await admin.close();
+  }
+  return schema;
+}
+
 /** Drops a Postgres schema a benchmark created, with its own connection. */
 export async function dropSchema(pgUrl: string, schema: string): Promise<void> {
   const drop = openDatabase(pgUrl, { poolMax: 1 });

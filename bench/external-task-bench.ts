@@ -12,8 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Service } from '../src/main';
-import { openDatabase } from '../src/store/database';
-import { callService, dropSchema, startBenchService } from './bench-service';
+import { callService, createSchema, dropSchema, startBenchService } from './bench-service';
 import { envInt, fmtRate, log, runPool, table } from './bench-util';
 
 const TOKEN = 'bench-external-admin-token-000';
@@ -133,13 +132,7 @@ function freshSqlite(): Promise<Target> {
 }
 
 async function freshPostgres(pgUrl: string): Promise<Target> {
-  const schema = `bench_ext_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = openDatabase(pgUrl, { poolMax: 1 });
-  try {
-    await admin.knex.raw(`create schema "${schema}"`);
-  } finally {
-    await admin.close();
-  }
+  const schema = await createSchema(pgUrl, 'bench_ext');
   return {
     url: pgUrl,
     searchPath: schema,

@@ -21,9 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import type { Service } from '../src/main';
-import { openDatabase } from '../src/store/database';
 import { bareLifecycle } from './bare-engine';
-import { callService, dropSchema, startBenchService } from './bench-service';
+import { callService, createSchema, dropSchema, startBenchService } from './bench-service';
 import { BENCH_XML } from './bench-process';
 import { cpuMark, cpuMsSince, envFlag, envInt, envIntList, fmtRate, fmtRatio, log, percentile, runPool, table } from './bench-util';
 import { HttpClientProcess, type ClientJob, type ClientLifecycle, type ClientMode, type ClientResult } from './http-client-process';
@@ -166,15 +165,11 @@ async function main(): Promise<void> {
   });
   if (!envFlag('BENCH_SKIP_PG')) {
     const pgUrl = process.env.PROCFLOW_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const schema = `bench_http_${Date.now()}`;
-    const admin = openDatabase(pgUrl, { poolMax: 1 });
     try {
-      await admin.knex.raw(`create schema "${schema}"`);
+      const schema = await createSchema(pgUrl, 'bench_http');
       targets.push({ label: 'Postgres', url: pgUrl, searchPath: schema, cleanup: () => dropSchema(pgUrl, schema) });
     } catch (err) {
       log(`Postgres unreachable (${err instanceof Error ? err.message : String(err)}): its rows are skipped`);
-    } finally {
-      await admin.close();
     }
   }
 

@@ -7,8 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../src/store/database';
-import { callService, dropSchema, startBenchService } from './bench-service';
+import { callService, createSchema, dropSchema, startBenchService } from './bench-service';
 import { BENCH_XML } from './bench-process';
 import { envFlag, envInt, log, table } from './bench-util';
 import { HttpClientProcess, type ClientJob } from './http-client-process';
@@ -56,15 +55,12 @@ async function main(): Promise<void> {
   }
   if (envFlag('BENCH_SKIP_PG')) return;
   const pgUrl = process.env.PROCFLOW_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const schema = `bench_statements_${Date.now()}`;
-  const admin = openDatabase(pgUrl, { poolMax: 1 });
+  let schema: string;
   try {
-    await admin.knex.raw(`create schema "${schema}"`);
+    schema = await createSchema(pgUrl, 'bench_statements');
   } catch (err) {
     log(`Postgres unreachable (${err instanceof Error ? err.message : String(err)}): skipped`);
     return;
-  } finally {
-    await admin.close();
   }
   try {
     await count('Postgres', pgUrl, n, schema);

@@ -258,12 +258,11 @@ export class InstanceStore {
       // Of the indexed columns, only those whose value changes: the event read the row at this
       // version, so one that equals what it read needs no write (state, ended_at and next_timer_at
       // are in eight indexes, and most events change none of them).
-      const before = outcome.before;
-      const unchanged = new Set<string>();
-      if (before?.state === instance.state) unchanged.add('state');
-      if (before?.endedAt !== undefined && before.endedAt === instance.endedAt) unchanged.add('ended_at');
-      if (before?.nextTimerAt !== undefined && before.nextTimerAt === instance.nextTimerAt) unchanged.add('next_timer_at');
-      const written = Object.fromEntries(Object.entries(changed).filter(([column]) => !unchanged.has(column)));
+      const { before } = outcome;
+      const unchanged = before
+        ? { state: before.state === instance.state, ended_at: before.endedAt === instance.endedAt, next_timer_at: before.nextTimerAt === instance.nextTimerAt }
+        : {};
+      const written = Object.fromEntries(Object.entries(changed).filter(([column]) => !unchanged[column as keyof typeof unchanged]));
       const n = await trx('process_instances').where({ id: instance.id, version: outcome.expectedVersion }).update(written);
       if (n === 0) throw new StoreConflict('version', `instance <${instance.id}> changed since version ${outcome.expectedVersion}`);
     }

@@ -247,7 +247,7 @@ export interface EventOutcome {
    * through a version-guarded commit, so they still hold when the guard passes). When absent the
    * commit reads them itself (and counts the open incidents when `openIncidents` is absent).
    */
-  before?: { state: string; waitingAt: WaitingAt[]; openIncidents?: number; endedAt?: string | null; nextTimerAt?: string | null };
+  before?: { state: string; waitingAt: WaitingAt[]; openIncidents?: number; endedAt: string | null; nextTimerAt: string | null };
   /** User tasks waiting now (inserted if new, by instance + execution id). */
   openTasks: TaskRecord[];
   /** The task this event completed, which must still be open. */

@@ -28,7 +28,7 @@ export class WriteBatch {
     }
     // One statement as long as its parameters stay well under Postgres's 65,535; a large event (a
     // multi-instance task of thousands) goes as several.
-    let group: Part[] = [];
+    let group: Array<{ write: Knex.QueryBuilder; part: Part }> = [];
     let bound = 0;
     for (const write of writes) {
       const part: Part = write.toSQL();
@@ -37,22 +37,21 @@ export class WriteBatch {
         group = [];
         bound = 0;
       }
-      group.push(part);
+      group.push({ write, part });
       bound += part.bindings.length;
     }
     await this.send(group);
   }
 
-  private async send(parts: Part[]): Promise<void> {
-    if (parts.length === 1) {
-      const only = parts[0] as Part;
-      await this.trx.raw(only.sql, only.bindings);
+  private async send(group: Array<{ write: Knex.QueryBuilder; part: Part }>): Promise<void> {
+    if (group.length === 1) {
+      await group[0]?.write;
       return;
     }
-    const sql = `with ${parts.map((p, i) => `w${i} as (${p.sql})`).join(', ')} select 1`;
+    const sql = `with ${group.map(({ part }, i) => `w${i} as (${part.sql})`).join(', ')} select 1`;
     await this.trx.raw(
       sql,
-      parts.flatMap((p) => p.bindings),
+      group.flatMap(({ part }) => part.bindings),
     );
   }
 }
